@@ -1,0 +1,156 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The failover or failback that is running on a hub: the state machine of the operation. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ActiveOperation {
+  @JsonPropertyDescription("Name of the FailoverRequest that started the operation.")
+  private String requestName;
+
+  @JsonPropertyDescription("UID of the FailoverRequest that started the operation.")
+  private String requestUid;
+
+  @JsonPropertyDescription("Failover or Failback.")
+  private OperationType type;
+
+  @JsonPropertyDescription("Region the hub runs in when the operation starts.")
+  private LocationRef source;
+
+  @JsonPropertyDescription("Region the hub runs in when the operation completes.")
+  private LocationRef target;
+
+  @JsonPropertyDescription("The step that runs now.")
+  private OperationStep step;
+
+  @JsonPropertyDescription("When the operation was accepted (RFC 3339).")
+  private String startedAt;
+
+  @JsonPropertyDescription("When the current step started (RFC 3339).")
+  private String stepStartedAt;
+
+  @JsonPropertyDescription("Device records to migrate to the target region.")
+  private Long devicesTotal;
+
+  @JsonPropertyDescription("Device records migrated and verified in the target region.")
+  private Long devicesMigrated;
+
+  @JsonPropertyDescription(
+      "False when the source region could not be reached and the target serves from its standby"
+          + " copy of the registry.")
+  private Boolean sourceReachable;
+
+  @JsonPropertyDescription(
+      "When the source region was unreachable: how old (seconds) the standby copy was.")
+  private Long standbyLagSeconds;
+
+  @JsonPropertyDescription("Durations of the steps finished so far.")
+  private List<StepTiming> steps = new ArrayList<>();
+
+  public String getRequestName() {
+    return requestName;
+  }
+
+  public void setRequestName(String requestName) {
+    this.requestName = requestName;
+  }
+
+  public String getRequestUid() {
+    return requestUid;
+  }
+
+  public void setRequestUid(String requestUid) {
+    this.requestUid = requestUid;
+  }
+
+  public OperationType getType() {
+    return type;
+  }
+
+  public void setType(OperationType type) {
+    this.type = type;
+  }
+
+  public LocationRef getSource() {
+    return source;
+  }
+
+  public void setSource(LocationRef source) {
+    this.source = source;
+  }
+
+  public LocationRef getTarget() {
+    return target;
+  }
+
+  public void setTarget(LocationRef target) {
+    this.target = target;
+  }
+
+  public OperationStep getStep() {
+    return step;
+  }
+
+  public void setStep(OperationStep step) {
+    this.step = step;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getStepStartedAt() {
+    return stepStartedAt;
+  }
+
+  public void setStepStartedAt(String stepStartedAt) {
+    this.stepStartedAt = stepStartedAt;
+  }
+
+  public Long getDevicesTotal() {
+    return devicesTotal;
+  }
+
+  public void setDevicesTotal(Long devicesTotal) {
+    this.devicesTotal = devicesTotal;
+  }
+
+  public Long getDevicesMigrated() {
+    return devicesMigrated;
+  }
+
+  public void setDevicesMigrated(Long devicesMigrated) {
+    this.devicesMigrated = devicesMigrated;
+  }
+
+  public Boolean getSourceReachable() {
+    return sourceReachable;
+  }
+
+  public void setSourceReachable(Boolean sourceReachable) {
+    this.sourceReachable = sourceReachable;
+  }
+
+  public Long getStandbyLagSeconds() {
+    return standbyLagSeconds;
+  }
+
+  public void setStandbyLagSeconds(Long standbyLagSeconds) {
+    this.standbyLagSeconds = standbyLagSeconds;
+  }
+
+  public List<StepTiming> getSteps() {
+    return steps;
+  }
+
+  public void setSteps(List<StepTiming> steps) {
+    this.steps = steps;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BrokerSpec {
+  public static final int DEFAULT_REPLICAS = 1;
+  public static final String DEFAULT_IMAGE = "eclipse-mosquitto:2.0.20";
+
+  @Min(1)
+  @Max(10)
+  @Default("1")
+  @JsonPropertyDescription(
+      "Number of broker pods in the active region (1 to 10). The standby region always runs 0.")
+  private Integer replicas;
+
+  @Pattern("^\\S+$")
+  @JsonPropertyDescription(
+      "Container image of the broker; Eclipse Mosquitto 2 by default (" + DEFAULT_IMAGE + ").")
+  private String image;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of each broker container.")
+  private ResourceRequirements resources;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+}

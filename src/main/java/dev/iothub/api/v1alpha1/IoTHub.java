@@ -1,0 +1,61 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A self-hosted IoT hub: an MQTT broker tier and a device registry in one of two regions. */
+@Group(IoTHub.GROUP)
+@Version(IoTHub.VERSION)
+@ShortNames("hub")
+@AdditionalPrinterColumn(
+    name = "Current",
+    jsonPath = ".status.currentLocation.displayName",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Failover",
+    jsonPath = ".status.failoverLocation.displayName",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "State",
+    jsonPath = ".status.state",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Devices",
+    jsonPath = ".status.registry.devices",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.message",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@ValidationRule(
+    value = "size(self.metadata.name) <= 50",
+    message = "an IoTHub name must be at most 50 characters long")
+public class IoTHub extends CustomResource<IoTHubSpec, IoTHubStatus> implements Namespaced {
+  public static final String GROUP = "iothub.dev";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  @Required
+  @JsonPropertyDescription("Desired state of the hub: its primary location and broker settings.")
+  public IoTHubSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Observed state of the hub, written by the operator only.")
+  public IoTHubStatus getStatus() {
+    return super.getStatus();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class IoTHubSpec {
+  @Required
+  @Pattern("^[a-z][a-z0-9]{1,39}$")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "location is immutable: a hub stays paired with the region it was created in; use a"
+              + " FailoverRequest to move it, or create a new hub")
+  @JsonPropertyDescription(
+      "Primary region id of the hub, such as westus2. The failover location is its geo-pair, fixed"
+          + " when the hub is created. Immutable.")
+  private String location;
+
+  @JsonPropertyDescription("Settings of the MQTT broker tier that runs in the active region.")
+  private BrokerSpec broker;
+
+  @JsonPropertyDescription("Settings of the device registry.")
+  private RegistrySpec registry;
+
+  public String getLocation() {
+    return location;
+  }
+
+  public void setLocation(String location) {
+    this.location = location;
+  }
+
+  public BrokerSpec getBroker() {
+    return broker;
+  }
+
+  public void setBroker(BrokerSpec broker) {
+    this.broker = broker;
+  }
+
+  public RegistrySpec getRegistry() {
+    return registry;
+  }
+
+  public void setRegistry(RegistrySpec registry) {
+    this.registry = registry;
+  }
+}

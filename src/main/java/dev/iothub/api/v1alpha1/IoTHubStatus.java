@@ -1,0 +1,145 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class IoTHubStatus {
+  @JsonPropertyDescription("The metadata.generation that this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Provisioning, Active, FailingOver, FailingBack or Failed.")
+  private HubState state;
+
+  @JsonPropertyDescription("Where the hub was created (spec.location).")
+  private LocationRef primaryLocation;
+
+  @JsonPropertyDescription("Where the hub runs now.")
+  private LocationRef currentLocation;
+
+  @JsonPropertyDescription(
+      "Where a failover (or failback) would move the hub: the other one of primary and its"
+          + " geo-pair.")
+  private LocationRef failoverLocation;
+
+  @JsonPropertyDescription(
+      "Stable DNS name of the hub's MQTT endpoint; it does not change on failover.")
+  private String hostName;
+
+  @JsonPropertyDescription("The device registry: record count and checksum.")
+  private RegistryStatus registry;
+
+  @JsonPropertyDescription("What the failover rules allow next.")
+  private QuotaStatus quota;
+
+  @JsonPropertyDescription("The failover or failback that runs now, if any.")
+  private ActiveOperation operation;
+
+  @JsonPropertyDescription("Finished operations, newest last, bounded.")
+  private List<OperationRecord> history = new ArrayList<>();
+
+  @JsonPropertyDescription("What the hub is doing, in a sentence, like the portal's banner.")
+  private String message;
+
+  @JsonPropertyDescription("Ready and OperationInProgress conditions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public HubState getState() {
+    return state;
+  }
+
+  public void setState(HubState state) {
+    this.state = state;
+  }
+
+  public LocationRef getPrimaryLocation() {
+    return primaryLocation;
+  }
+
+  public void setPrimaryLocation(LocationRef primaryLocation) {
+    this.primaryLocation = primaryLocation;
+  }
+
+  public LocationRef getCurrentLocation() {
+    return currentLocation;
+  }
+
+  public void setCurrentLocation(LocationRef currentLocation) {
+    this.currentLocation = currentLocation;
+  }
+
+  public LocationRef getFailoverLocation() {
+    return failoverLocation;
+  }
+
+  public void setFailoverLocation(LocationRef failoverLocation) {
+    this.failoverLocation = failoverLocation;
+  }
+
+  public String getHostName() {
+    return hostName;
+  }
+
+  public void setHostName(String hostName) {
+    this.hostName = hostName;
+  }
+
+  public RegistryStatus getRegistry() {
+    return registry;
+  }
+
+  public void setRegistry(RegistryStatus registry) {
+    this.registry = registry;
+  }
+
+  public QuotaStatus getQuota() {
+    return quota;
+  }
+
+  public void setQuota(QuotaStatus quota) {
+    this.quota = quota;
+  }
+
+  public ActiveOperation getOperation() {
+    return operation;
+  }
+
+  public void setOperation(ActiveOperation operation) {
+    this.operation = operation;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public List<OperationRecord> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<OperationRecord> history) {
+    this.history = history;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The device registry as the operator last observed it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RegistryStatus {
+  @JsonPropertyDescription("Number of device records in the registry of the current region.")
+  private Long devices;
+
+  @JsonPropertyDescription("Checksum of the device records of the current region.")
+  private String checksum;
+
+  @JsonPropertyDescription(
+      "True while an operation runs: registry writes wait until it completes, then apply.")
+  private Boolean frozen;
+
+  public Long getDevices() {
+    return devices;
+  }
+
+  public void setDevices(Long devices) {
+    this.devices = devices;
+  }
+
+  public String getChecksum() {
+    return checksum;
+  }
+
+  public void setChecksum(String checksum) {
+    this.checksum = checksum;
+  }
+
+  public Boolean getFrozen() {
+    return frozen;
+  }
+
+  public void setFrozen(Boolean frozen) {
+    this.frozen = frozen;
+  }
+}

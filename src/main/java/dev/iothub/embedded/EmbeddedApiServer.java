@@ -1,0 +1,98 @@
+package dev.iothub.embedded;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * An in-process Kubernetes API server (the fabric8 mock server in CRUD mode) with the project's
+ * CRDs loaded, so that the status subresource behaves as on a real server. It is what the operator
+ * runs on when no cluster is configured, and what the controller tests run on. It has no admission
+ * (CRD validation is not enforced), no server-side apply, no discovery and no kubelet.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+  /** The committed CRDs, packaged from {@code crds/} by the build. */
+  public static final List<String> CRD_RESOURCES =
+      List.of(
+          "META-INF/iothub/crds/iothubs.iothub.dev-v1.yml",
+          "META-INF/iothub/crds/failoverrequests.iothub.dev-v1.yml");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private EmbeddedApiServer(KubernetesMockServer server) {
+    this.server = server;
+    this.client = server.createClient();
+  }
+
+  public static EmbeddedApiServer start() {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(List.of()),
+            false);
+    try {
+      server.init(InetAddress.getLoopbackAddress(), 0);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not start the embedded API server", e);
+    }
+    EmbeddedApiServer embedded = new EmbeddedApiServer(server);
+    embedded.loadCrds();
+    return embedded;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The URL clients use to reach this server. */
+  public String url() {
+    return client.getConfiguration().getMasterUrl();
+  }
+
+  public void createNamespaces(Iterable<String> names) {
+    for (String name : names) {
+      if (client.namespaces().withName(name).get() == null) {
+        client
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
+      }
+    }
+  }
+
+  private void loadCrds() {
+    ClassLoader loader = EmbeddedApiServer.class.getClassLoader();
+    for (String resource : CRD_RESOURCES) {
+      try (InputStream in = loader.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException(
+              resource + " is not on the classpath; build with 'mvn package' so crds/ is packaged");
+        }
+        CustomResourceDefinition crd =
+            client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

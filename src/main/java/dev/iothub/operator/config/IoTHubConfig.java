@@ -1,0 +1,70 @@
+package dev.iothub.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Operator configuration under {@code iothub.*} (application.properties, env, Helm values). */
+@ConfigMapping(prefix = "iothub")
+public interface IoTHubConfig {
+
+  /** Namespace that backs a region unless the region names its own; {region} is its id. */
+  @WithDefault("iothub-{region}")
+  String regionNamespaceTemplate();
+
+  /** Changes to Azure's region table, by region id: display-name, pair (or none), namespace. */
+  Map<String, Region> regions();
+
+  /** Namespaces whose broker objects are watched; unset means all namespaces. */
+  Optional<Set<String>> watchedRegionNamespaces();
+
+  /** DNS domain of the cluster, for the hub's stable host name. */
+  @WithDefault("cluster.local")
+  String clusterDomain();
+
+  /** First wait before a hub whose region is not usable is checked again. */
+  @WithDefault("PT5S")
+  Duration retryInitialDelay();
+
+  /** Longest wait between two checks of a hub whose region is not usable. */
+  @WithDefault("PT5M")
+  Duration retryMaxDelay();
+
+  /** Finished operations kept in a hub's status. */
+  @WithDefault("20")
+  int historyLimit();
+
+  Failover failover();
+
+  interface Region {
+    Optional<String> displayName();
+
+    Optional<String> pair();
+
+    Optional<String> namespace();
+  }
+
+  interface Failover {
+    /** Successful failovers allowed per hub in the quota window. */
+    @WithDefault("2")
+    int maxFailoversPerWindow();
+
+    /** Successful failbacks allowed per hub in the quota window. */
+    @WithDefault("2")
+    int maxFailbacksPerWindow();
+
+    @WithDefault("PT24H")
+    Duration quotaWindow();
+
+    /** Wait after an operation completes before the next one may start. */
+    @WithDefault("PT1H")
+    Duration minInterval();
+
+    /** How long one step may take before the operation fails and the hub is put back. */
+    @WithDefault("PT5M")
+    Duration stepDeadline();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.iothub.operator.hub;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Names and labels of the objects a hub owns. Region namespaces are shared by hubs of many hub
+ * namespaces, so names carry both the hub's name and its namespace, and labels let the operator
+ * find a hub's objects without owner references (which cannot cross namespaces).
+ */
+public final class HubNames {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "iothub-operator";
+  public static final String HUB_NAME = "iothub.dev/hub-name";
+  public static final String HUB_NAMESPACE = "iothub.dev/hub-namespace";
+  public static final String REGION = "iothub.dev/region";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final int MAX_NAME = 63;
+
+  private HubNames() {}
+
+  /** Name of the broker Deployment, Service and ConfigMap of a hub in a region namespace. */
+  public static String broker(IoTHub hub) {
+    return regional("mqtt", hub);
+  }
+
+  /** Prefix of the names of the registry shard objects of a hub in a region namespace. */
+  public static String registry(IoTHub hub) {
+    return regional("registry", hub);
+  }
+
+  /** The hub's stable endpoint, in the hub namespace. */
+  public static String endpoint(IoTHub hub) {
+    return hub.getMetadata().getName();
+  }
+
+  public static Map<String, String> ownerLabels(IoTHub hub) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, OPERATOR);
+    labels.put(HUB_NAME, hub.getMetadata().getName());
+    labels.put(HUB_NAMESPACE, hub.getMetadata().getNamespace());
+    return labels;
+  }
+
+  public static Map<String, String> brokerLabels(IoTHub hub, String regionId) {
+    Map<String, String> labels = ownerLabels(hub);
+    labels.put("app.kubernetes.io/name", "mosquitto");
+    labels.put(COMPONENT, "broker");
+    labels.put("app.kubernetes.io/instance", broker(hub));
+    labels.put(REGION, regionId);
+    return labels;
+  }
+
+  /** Label selector that matches every object the operator made for this hub. */
+  public static String ownerSelector(IoTHub hub) {
+    return MANAGED_BY
+        + "="
+        + OPERATOR
+        + ","
+        + HUB_NAME
+        + "="
+        + hub.getMetadata().getName()
+        + ","
+        + HUB_NAMESPACE
+        + "="
+        + hub.getMetadata().getNamespace();
+  }
+
+  private static String regional(String kind, IoTHub hub) {
+    String name = kind + "-" + hub.getMetadata().getName() + "-" + hub.getMetadata().getNamespace();
+    // Room for a shard suffix ("-255") keeps every derived name a valid DNS label.
+    int limit = MAX_NAME - 4;
+    if (name.length() <= limit) {
+      return name;
+    }
+    String hash = shortHash(hub.getMetadata().getNamespace() + "/" + hub.getMetadata().getName());
+    String head = name.substring(0, limit - hash.length() - 1);
+    return (head.endsWith("-") ? head : head + "-") + hash;
+  }
+
+  private static String shortHash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

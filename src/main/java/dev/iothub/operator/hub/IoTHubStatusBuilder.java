@@ -1,0 +1,164 @@
+package dev.iothub.operator.hub;
+
+import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.OperationRecord;
+import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.StatusDiff;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Builds a hub's status from the stored one: sets the facts of this reconciliation and derives the
+ * state and the portal-like banner from them, so that they never disagree.
+ */
+public final class IoTHubStatusBuilder {
+  public static final String READY = "Ready";
+  public static final String OPERATION_IN_PROGRESS = "OperationInProgress";
+
+  private final IoTHub hub;
+  private final IoTHubStatus status;
+  private final Instant now;
+  private String problemMessage;
+
+  public IoTHubStatusBuilder(IoTHub hub, Instant now) {
+    this.hub = hub;
+    this.now = now;
+    IoTHubStatus stored = StatusDiff.copy(hub.getStatus(), IoTHubStatus.class);
+    this.status = stored == null ? new IoTHubStatus() : stored;
+    this.status.setObservedGeneration(hub.getMetadata().getGeneration());
+  }
+
+  /** The status being built; collaborators change its operation and history through it. */
+  public IoTHubStatus status() {
+    return status;
+  }
+
+  public IoTHubStatusBuilder locations(HubLocations locations, String hostName) {
+    status.setPrimaryLocation(HubLocations.ref(locations.primary()));
+    status.setCurrentLocation(HubLocations.ref(locations.current()));
+    status.setFailoverLocation(HubLocations.ref(locations.failover()));
+    status.setHostName(hostName);
+    return this;
+  }
+
+  /** A configuration problem that needs a person: the hub cannot run until the spec is fixed. */
+  public IoTHubStatusBuilder invalid(String reason, String message) {
+    this.problemMessage = message;
+    Conditions.set(conditions(), READY, false, reason, message, generation(), now);
+    return this;
+  }
+
+  public IoTHubStatusBuilder ready(boolean ready, String reason, String message) {
+    Conditions.set(conditions(), READY, ready, reason, message, generation(), now);
+    return this;
+  }
+
+  public Condition readyCondition() {
+    return Conditions.find(conditions(), READY).orElse(null);
+  }
+
+  public IoTHubStatus build() {
+    ActiveOperation op = status.getOperation();
+    if (op != null) {
+      String text = banner(op.getType()) + " in progress.";
+      Conditions.set(
+          conditions(),
+          OPERATION_IN_PROGRESS,
+          true,
+          op.getType().name() + "InProgress",
+          text,
+          generation(),
+          now);
+    } else {
+      Conditions.set(
+          conditions(),
+          OPERATION_IN_PROGRESS,
+          false,
+          "Idle",
+          "No operation is running.",
+          generation(),
+          now);
+    }
+    status.setState(state());
+    status.setMessage(message());
+    return status;
+  }
+
+  private HubState state() {
+    if (problemMessage != null) {
+      return HubState.Failed;
+    }
+    ActiveOperation op = status.getOperation();
+    if (op != null) {
+      return op.getType() == OperationType.Failover ? HubState.FailingOver : HubState.FailingBack;
+    }
+    boolean wasActive = status.getState() != null && status.getState() != HubState.Provisioning;
+    return wasActive || Conditions.isTrue(conditions(), READY)
+        ? HubState.Active
+        : HubState.Provisioning;
+  }
+
+  private String message() {
+    String name = hub.getMetadata().getName();
+    Condition ready = readyCondition();
+    if (problemMessage != null) {
+      return problemMessage;
+    }
+    ActiveOperation op = status.getOperation();
+    if (op != null) {
+      return banner(op.getType()) + " in progress.";
+    }
+    String where =
+        status.getCurrentLocation() == null ? "" : status.getCurrentLocation().getDisplayName();
+    if (status.getState() == null || status.getState() == HubState.Provisioning) {
+      if (!Conditions.isTrue(conditions(), READY)) {
+        return "Provisioning "
+            + name
+            + " in "
+            + where
+            + ". "
+            + (ready == null ? "" : ready.getMessage());
+      }
+    }
+    if (!Conditions.isTrue(conditions(), READY)) {
+      return name + " is not ready: " + ready.getMessage();
+    }
+    String running = name + " is running in " + where + ".";
+    List<OperationRecord> history = status.getHistory();
+    if (history == null || history.isEmpty()) {
+      return running;
+    }
+    OperationRecord last = history.get(history.size() - 1);
+    if (last.getResult() == RequestPhase.Succeeded) {
+      return banner(last.getType()) + " is complete. " + running;
+    }
+    return banner(last.getType())
+        + " failed ("
+        + last.getReason()
+        + "): "
+        + last.getMessage()
+        + " "
+        + running;
+  }
+
+  private static String banner(OperationType type) {
+    return type == OperationType.Failover ? "Manual failover" : "Manual failback";
+  }
+
+  private List<Condition> conditions() {
+    if (status.getConditions() == null) {
+      status.setConditions(new java.util.ArrayList<>());
+    }
+    return status.getConditions();
+  }
+
+  private Long generation() {
+    return hub.getMetadata().getGeneration();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.iothub.operator.hub;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Writes an object the operator owns only when it differs from what is stored. What the operator
+ * last wrote is remembered as a hash in an annotation, because the API server adds defaults that a
+ * field-by-field comparison would take for changes; the fields that others commonly change by hand
+ * ({@code kubectl scale}) are compared directly as well, so such drift is put right.
+ */
+public final class ObjectWriter {
+  public static final String SPEC_HASH = "iothub.dev/desired-hash";
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private final KubernetesClient client;
+
+  public ObjectWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates or updates {@code desired}; returns true when it wrote. */
+  public <T extends HasMetadata> boolean apply(T desired, Function<T, Object> watchedFields) {
+    desired.getMetadata().getAnnotations().put(SPEC_HASH, hash(desired));
+    T current = client.resource(desired).get();
+    if (current == null) {
+      client.resource(desired).create();
+      return true;
+    }
+    String storedHash =
+        current.getMetadata().getAnnotations() == null
+            ? null
+            : current.getMetadata().getAnnotations().get(SPEC_HASH);
+    if (desired.getMetadata().getAnnotations().get(SPEC_HASH).equals(storedHash)
+        && Objects.equals(watchedFields.apply(current), watchedFields.apply(desired))) {
+      return false;
+    }
+    desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+    client.resource(desired).update();
+    return true;
+  }
+
+  public static String hash(Object value) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(SERIALIZATION.asJson(value).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

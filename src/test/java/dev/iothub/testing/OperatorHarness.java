@@ -1,0 +1,122 @@
+package dev.iothub.testing;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.embedded.AdjustableClock;
+import dev.iothub.embedded.EmbeddedApiServer;
+import dev.iothub.embedded.SimulatedKubelet;
+import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.hub.IoTHubReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The operator's controllers running on the embedded API server (CRDs loaded), with a simulated
+ * kubelet and an adjustable clock. {@link #restart()} kills the operator and starts a new instance,
+ * as a crashed pod would be replaced.
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public static final Duration FAST_RETRY = Duration.ofMillis(200);
+
+  private final EmbeddedApiServer server;
+  private final SimulatedKubelet kubelet;
+  private final AdjustableClock clock = new AdjustableClock();
+  private final Function<OperatorHarness, List<Object>> reconcilers;
+  private OperatorSettings settings;
+  private Operator operator;
+
+  private OperatorHarness(
+      OperatorSettings settings, Function<OperatorHarness, List<Object>> reconcilers) {
+    this.settings = settings;
+    this.reconcilers = reconcilers;
+    this.server = EmbeddedApiServer.start();
+    this.kubelet = new SimulatedKubelet(server.client()).start();
+  }
+
+  /** Starts the operator with every controller of the project and the given settings. */
+  public static OperatorHarness start(OperatorSettings settings) {
+    OperatorHarness h = new OperatorHarness(settings, OperatorHarness::allReconcilers);
+    h.startOperator();
+    return h;
+  }
+
+  public static OperatorHarness start() {
+    return start(OperatorSettings.defaults().withRetry(FAST_RETRY, Duration.ofSeconds(1)));
+  }
+
+  private static List<Object> allReconcilers(OperatorHarness h) {
+    return List.of(new IoTHubReconciler(h.settings, h.clock));
+  }
+
+  public KubernetesClient client() {
+    return server.client();
+  }
+
+  public SimulatedKubelet kubelet() {
+    return kubelet;
+  }
+
+  public AdjustableClock clock() {
+    return clock;
+  }
+
+  public OperatorSettings settings() {
+    return settings;
+  }
+
+  public void createNamespaces(String... names) {
+    server.createNamespaces(List.of(names));
+  }
+
+  /** Stops the operator as a crash would and starts a fresh instance on the same API server. */
+  public void restart() {
+    operator.stop();
+    startOperator();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void startOperator() {
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(server.client())
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(2)));
+    for (Object r : reconcilers.apply(this)) {
+      operator.register((io.javaoperatorsdk.operator.api.reconciler.Reconciler) r);
+    }
+    operator.start();
+  }
+
+  /** Loads a fixture YAML from the test classpath. */
+  public <T> T load(String resource, Class<T> type) {
+    try (InputStream in = OperatorHarness.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no fixture " + resource);
+      }
+      return client().getKubernetesSerialization().unmarshal(in, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public IoTHub hub(String namespace, String name) {
+    return client().resources(IoTHub.class).inNamespace(namespace).withName(name).get();
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.stop();
+    }
+    kubelet.close();
+    server.close();
+  }
+}
