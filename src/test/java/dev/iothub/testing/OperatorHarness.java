@@ -5,6 +5,7 @@ import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.embedded.EmbeddedApiServer;
 import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.FailoverRequestReconciler;
 import dev.iothub.operator.hub.IoTHubReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -50,7 +51,8 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   private static List<Object> allReconcilers(OperatorHarness h) {
-    return List.of(new IoTHubReconciler(h.settings, h.clock));
+    return List.of(
+        new IoTHubReconciler(h.settings, h.clock), new FailoverRequestReconciler(h.clock));
   }
 
   public KubernetesClient client() {

@@ -38,7 +38,9 @@ public class IoTHubStatus {
   @JsonPropertyDescription("The failover or failback that runs now, if any.")
   private ActiveOperation operation;
 
-  @JsonPropertyDescription("Finished operations, newest last, bounded.")
+  @JsonPropertyDescription(
+      "Finished operations and refused requests, newest last, bounded (successful operations of"
+          + " the quota window are always kept).")
   private List<OperationRecord> history = new ArrayList<>();
 
   @JsonPropertyDescription("What the hub is doing, in a sentence, like the portal's banner.")

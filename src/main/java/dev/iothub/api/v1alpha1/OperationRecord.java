@@ -23,7 +23,8 @@ public class OperationRecord {
   @JsonPropertyDescription("Region the operation moved the hub to.")
   private LocationRef target;
 
-  @JsonPropertyDescription("Succeeded or Failed.")
+  @JsonPropertyDescription(
+      "Succeeded or Failed for an operation that ran; Rejected for a request the hub refused.")
   private RequestPhase result;
 
   @JsonPropertyDescription("Why the operation failed (CamelCase), when it did.")
@@ -31,6 +32,11 @@ public class OperationRecord {
 
   @JsonPropertyDescription("What happened, in a sentence.")
   private String message;
+
+  @JsonPropertyDescription(
+      "For a rejected request that waiting cures: the earliest time (RFC 3339) a new request will"
+          + " be allowed.")
+  private String retryAfter;
 
   @JsonPropertyDescription("When the operation was accepted (RFC 3339).")
   private String startedAt;
@@ -106,6 +112,14 @@ public class OperationRecord {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getRetryAfter() {
+    return retryAfter;
+  }
+
+  public void setRetryAfter(String retryAfter) {
+    this.retryAfter = retryAfter;
   }
 
   public String getStartedAt() {

@@ -1,12 +1,20 @@
 package dev.iothub.operator.hub;
 
+import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.FailoverRules;
+import dev.iothub.operator.failover.OperationRunner;
+import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.region.Region;
-import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,16 +32,16 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an IoTHub: its broker tier in the active region, a cold standby in the failover region, and
- * the stable endpoint in the hub namespace. Observe, validate, act, report; the work is done by
- * {@link RegionBrokers}, {@link StableEndpoint} and the status builder.
+ * Runs an IoTHub: its broker tier in the active region, a cold standby in the failover region, the
+ * stable endpoint in the hub namespace, and the failover or failback its requests ask for. Observe,
+ * validate, act, report; the work is done by {@link HubRollout}, {@link RequestIntake}, {@link
+ * OperationRunner} and {@link IoTHubStatusBuilder}.
  */
 @jakarta.inject.Singleton
 @ControllerConfiguration(
@@ -53,35 +61,57 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
 
   @Override
   public List<EventSource<?, IoTHub>> prepareEventSources(EventSourceContext<IoTHub> context) {
-    var builder =
-        InformerEventSourceConfiguration.from(Deployment.class, IoTHub.class)
-            .withName("broker-deployments")
-            .withLabelSelector(
-                HubNames.MANAGED_BY
-                    + "="
-                    + HubNames.OPERATOR
-                    + ","
-                    + HubNames.COMPONENT
-                    + "=broker")
+    var deployments =
+        regional(InformerEventSourceConfiguration.from(Deployment.class, IoTHub.class), "broker")
+            .withName("broker-deployments");
+    var shards =
+        regional(
+                InformerEventSourceConfiguration.from(Secret.class, IoTHub.class),
+                RegistryStore.COMPONENT)
+            .withName("registry-shards")
+            .withItemStore(new MetadataOnlySecretStore());
+    var requests =
+        InformerEventSourceConfiguration.from(FailoverRequest.class, IoTHub.class)
+            .withName("failover-requests")
+            .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
-                d -> {
-                  Map<String, String> labels = d.getMetadata().getLabels();
-                  return Set.of(
-                      new ResourceID(
-                          labels.get(HubNames.HUB_NAME), labels.get(HubNames.HUB_NAMESPACE)));
-                });
-    if (settings.watchedRegionNamespaces().isEmpty()) {
-      builder.withWatchAllNamespaces();
-    } else {
-      builder.withNamespaces(settings.watchedRegionNamespaces());
-    }
-    return List.of(new InformerEventSource<>(builder.build(), context));
+                r ->
+                    Set.of(
+                        new ResourceID(r.getSpec().getHubName(), r.getMetadata().getNamespace())));
+    return List.of(
+        new InformerEventSource<>(deployments.build(), context),
+        new InformerEventSource<>(shards.build(), context),
+        new InformerEventSource<>(requests.build(), context));
+  }
+
+  private <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> regional(
+      InformerEventSourceConfiguration.Builder<R> builder, String component) {
+    builder
+        .withLabelSelector(
+            HubNames.MANAGED_BY
+                + "="
+                + HubNames.OPERATOR
+                + ","
+                + HubNames.COMPONENT
+                + "="
+                + component)
+        .withSecondaryToPrimaryMapper(
+            o -> {
+              Map<String, String> labels = o.getMetadata().getLabels();
+              return Set.of(
+                  new ResourceID(
+                      labels.get(HubNames.HUB_NAME), labels.get(HubNames.HUB_NAMESPACE)));
+            });
+    return settings.watchedRegionNamespaces().isEmpty()
+        ? builder.withWatchAllNamespaces()
+        : builder.withNamespaces(settings.watchedRegionNamespaces());
   }
 
   @Override
   public UpdateControl<IoTHub> reconcile(IoTHub cached, Context<IoTHub> context) {
     KubernetesClient client = context.getClient();
-    // The cache may lag our own status writes; decisions are made on the stored object.
+    // The cache may lag our own status writes; decisions are made on the stored object, and a
+    // write from a stale copy fails on its resourceVersion.
     IoTHub hub = client.resource(cached).get();
     if (hub == null || hub.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
@@ -94,65 +124,100 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
 
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
     if (resolution.problem() != null) {
-      HubLocations.Problem p = resolution.problem();
-      status.invalid(p.reason(), p.message());
+      status.invalid(resolution.problem().reason(), resolution.problem().message());
       report(hub, readyBefore, status, events, writer);
       return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(backoff(status, now));
     }
-    HubLocations locations = resolution.locations();
-    StableEndpoint endpoint = new StableEndpoint(client, settings.clusterDomain());
-    status.locations(locations, endpoint.hostName(hub));
+    HubRollout rollout = new HubRollout(client, settings.clusterDomain());
+    status.locations(resolution.locations(), rollout.hostName(hub));
 
-    RegionBrokers brokers = new RegionBrokers(client);
-    List<Region> missing = new ArrayList<>();
-    for (Region region : List.of(locations.current(), locations.failover())) {
-      if (!brokers.namespaceExists(region)) {
-        missing.add(region);
+    if (status.status().getOperation() == null) {
+      List<FailoverRequest> requests =
+          client
+              .resources(FailoverRequest.class)
+              .inNamespace(hub.getMetadata().getNamespace())
+              .list()
+              .getItems();
+      FailoverRequest accepted =
+          new RequestIntake(settings.failover(), settings.historyLimit())
+              .decide(hub, status.status(), resolution.locations(), requests, now);
+      hub = writer.write(hub, status.build());
+      if (accepted != null) {
+        events.record(
+            hub,
+            EventRecorder.NORMAL,
+            status.status().getOperation().getType() + "Started",
+            status.status().getMessage()
+                + " Requested by "
+                + accepted.getMetadata().getName()
+                + ".");
       }
     }
-    ServingPlan plan = ServingPlan.of(hub, locations);
-    for (Region region : List.of(plan.source(), plan.target())) {
-      if (!missing.contains(region)) {
-        brokers.apply(hub, region, plan.replicasIn(region));
-      }
-    }
-    if (!missing.contains(plan.endpoint())) {
-      endpoint.pointAt(hub, plan.endpoint());
+    OperationRunner runner =
+        new OperationRunner(
+            client, rollout, events, settings.failover(), settings.historyLimit(), clock);
+    if (status.status().getOperation() != null) {
+      hub = runner.run(hub, resolution.locations(), status);
     }
 
-    boolean retry = true;
-    if (!missing.isEmpty()) {
-      status.ready(false, "RegionNamespaceMissing", missingMessage(missing));
-    } else if (!brokers.isAvailable(hub, plan.source(), plan.sourceReplicas())) {
+    HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
+    status.locations(locations, rollout.hostName(hub));
+    HubRollout.Observed observed = rollout.apply(hub, locations);
+    Region serving = observed.plan().endpoint();
+    status.status().setQuota(FailoverRules.quota(status.status(), settings.failover(), now));
+    status
+        .status()
+        .setRegistry(
+            registry(context, hub, locations.current(), status.status().getOperation() != null));
+    boolean healthy = false;
+    if (!observed.exists(locations.current())
+        && status.status().getState() != null
+        && status.status().getState() != dev.iothub.api.v1alpha1.HubState.Provisioning) {
+      status.ready(
+          false,
+          "ActiveRegionUnavailable",
+          "Namespace "
+              + locations.current().namespace()
+              + " of the active region "
+              + locations.current().displayName()
+              + " is gone. Fail the hub over to "
+              + locations.failover().displayName()
+              + " with a FailoverRequest.");
+    } else if (!observed.missing().isEmpty()) {
+      status.ready(false, "RegionNamespaceMissing", missingMessage(observed.missing()));
+    } else if (!rollout.isAvailable(hub, serving, observed.plan().replicasIn(serving))) {
       status.ready(
           false,
           "BrokerNotAvailable",
           "Waiting for the broker in "
-              + plan.source().displayName()
+              + serving.displayName()
               + " (namespace "
-              + plan.source().namespace()
+              + serving.namespace()
               + ") to become available.");
     } else {
       status.ready(
-          true,
-          "BrokerAvailable",
-          "The broker in " + plan.source().displayName() + " is available.");
-      retry = false;
+          true, "BrokerAvailable", "The broker in " + serving.displayName() + " is available.");
+      healthy = true;
     }
     report(hub, readyBefore, status, events, writer);
-    return retry
-        ? UpdateControl.<IoTHub>noUpdate().rescheduleAfter(backoff(status, now))
-        : UpdateControl.noUpdate();
+    if (status.status().getOperation() != null) {
+      Duration wake = runner.untilDeadline(status.status().getOperation()).plusMillis(50);
+      return UpdateControl.<IoTHub>noUpdate()
+          .rescheduleAfter(Math.min(wake.toMillis(), settings.retryMaxDelay().toMillis()));
+    }
+    return healthy
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<IoTHub>noUpdate().rescheduleAfter(backoff(status, now));
   }
 
   @Override
   public DeleteControl cleanup(IoTHub hub, Context<IoTHub> context) {
-    RegionBrokers brokers = new RegionBrokers(context.getClient());
+    HubRollout rollout = new HubRollout(context.getClient(), settings.clusterDomain());
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
     if (resolution.locations() != null) {
       // A namespace that is already gone holds nothing: the deletes find nothing and succeed.
-      brokers.deleteAll(hub, resolution.locations().primary());
-      brokers.deleteAll(hub, resolution.locations().secondary());
+      rollout.deleteAll(hub, resolution.locations().primary());
+      rollout.deleteAll(hub, resolution.locations().secondary());
     }
     context
         .getClient()
@@ -163,24 +228,38 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return DeleteControl.defaultDelete();
   }
 
+  private static RegistryStatus registry(
+      Context<IoTHub> context, IoTHub hub, Region current, boolean frozen) {
+    List<Secret> shards =
+        context.getSecondaryResources(Secret.class).stream()
+            .filter(s -> current.namespace().equals(s.getMetadata().getNamespace()))
+            .toList();
+    RegistrySummary summary = RegistryStore.summarize(shards, RegistryStore.shardCount(hub));
+    RegistryStatus registry = new RegistryStatus();
+    registry.setDevices(summary.devices());
+    registry.setChecksum(summary.checksum());
+    registry.setFrozen(frozen);
+    return registry;
+  }
+
   private void report(
       IoTHub hub,
       Condition readyBefore,
       IoTHubStatusBuilder status,
       EventRecorder events,
       StatusWriter writer) {
-    writer.write(hub, status.build());
+    IoTHub written = writer.write(hub, status.build());
     Condition after = status.readyCondition();
     boolean changed =
         readyBefore == null
             || !readyBefore.getStatus().equals(after.getStatus())
             || !readyBefore.getReason().equals(after.getReason());
     if (changed) {
-      boolean ready = Conditions.TRUE.equals(after.getStatus());
-      boolean waiting = "BrokerNotAvailable".equals(after.getReason());
+      boolean fine =
+          "True".equals(after.getStatus()) || "BrokerNotAvailable".equals(after.getReason());
       events.record(
-          hub,
-          ready || waiting ? EventRecorder.NORMAL : EventRecorder.WARNING,
+          written,
+          fine ? EventRecorder.NORMAL : EventRecorder.WARNING,
           after.getReason(),
           after.getMessage());
     }

@@ -1,0 +1,21 @@
+package dev.iothub.operator.failover;
+
+import java.time.Instant;
+
+/**
+ * The outcome of checking a request against the rules: allowed, or refused with a CamelCase reason,
+ * a sentence a person can act on, and, where waiting helps, when it will be allowed.
+ */
+public record Decision(boolean allowed, String reason, String message, Instant retryAfter) {
+  public static Decision allow() {
+    return new Decision(true, null, null, null);
+  }
+
+  public static Decision refuse(String reason, String message) {
+    return new Decision(false, reason, message, null);
+  }
+
+  public static Decision refuse(String reason, String message, Instant retryAfter) {
+    return new Decision(false, reason, message, retryAfter);
+  }
+}

@@ -1,0 +1,238 @@
+package dev.iothub.operator.failover;
+
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.OperationRecord;
+import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.api.v1alpha1.QuotaStatus;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The portal's failover rules as a pure function of a request, the hub's status, the policy and the
+ * time. The hub controller applies it when it takes a request (race-free: it is the only writer of
+ * the hub's status); the rules never look anywhere else.
+ */
+public final class FailoverRules {
+  /** Ready reasons of a hub that may still fail over: its current region is what is broken. */
+  static final List<String> FAILOVER_CURES =
+      List.of("BrokerAvailable", "BrokerNotAvailable", "ActiveRegionUnavailable");
+
+  private FailoverRules() {}
+
+  public static OperationType typeOf(IoTHubStatus status) {
+    boolean inPrimary =
+        status == null
+            || status.getCurrentLocation() == null
+            || status.getPrimaryLocation() == null
+            || Objects.equals(
+                status.getCurrentLocation().getId(), status.getPrimaryLocation().getId());
+    return inPrimary ? OperationType.Failover : OperationType.Failback;
+  }
+
+  /**
+   * The checks that need nothing but the request and whether its hub exists: a request failing one
+   * of them is refused by whoever sees it first, the hub or the request controller.
+   */
+  public static Decision checkRequest(FailoverRequest request, IoTHub hub) {
+    String hubName = request.getSpec().getHubName();
+    if (!Objects.equals(hubName, request.getSpec().getConfirmHubName())) {
+      return Decision.refuse(
+          "ConfirmationMismatch",
+          "confirmHubName '"
+              + request.getSpec().getConfirmHubName()
+              + "' does not match the hub name '"
+              + hubName
+              + "'. Create a new request with confirmHubName: "
+              + hubName
+              + ".");
+    }
+    if (hub == null) {
+      return Decision.refuse(
+          "HubNotFound",
+          "There is no IoTHub named "
+              + hubName
+              + " in namespace "
+              + request.getMetadata().getNamespace()
+              + ". Check hubName; a request must be in its hub's namespace.");
+    }
+    if (hub.isMarkedForDeletion()) {
+      return Decision.refuse("HubDeleting", "IoTHub " + hubName + " is being deleted.");
+    }
+    return Decision.allow();
+  }
+
+  public static Decision evaluate(
+      FailoverRequest request, IoTHub hub, FailoverPolicy policy, Instant now) {
+    Decision basic = checkRequest(request, hub);
+    if (!basic.allowed()) {
+      return basic;
+    }
+    String hubName = request.getSpec().getHubName();
+    IoTHubStatus status = hub.getStatus();
+    if (status != null && alreadyProcessed(status.getHistory(), request)) {
+      return Decision.refuse(
+          "AlreadyProcessed",
+          "A request named "
+              + request.getMetadata().getName()
+              + " was already processed for this hub; it is not run again. To start another"
+              + " operation, create a request with a new name.");
+    }
+    if (status != null
+        && status.getOperation() != null
+        && !Objects.equals(status.getOperation().getRequestUid(), request.getMetadata().getUid())) {
+      return Decision.refuse(
+          "OperationInProgress",
+          "Request "
+              + status.getOperation().getRequestName()
+              + " is running a "
+              + status.getOperation().getType().name().toLowerCase()
+              + " of "
+              + hubName
+              + ". One operation runs at a time; create a new request after it completes.");
+    }
+    Optional<Condition> ready =
+        status == null ? Optional.empty() : Conditions.find(status.getConditions(), "Ready");
+    String readyReason = ready.map(Condition::getReason).orElse("");
+    if (readyReason.equals("LocationNotPaired") || readyReason.equals("UnknownLocation")) {
+      return Decision.refuse(
+          "NotPaired",
+          hubName + " has no failover location: " + ready.map(Condition::getMessage).orElse(""));
+    }
+    if (status == null
+        || status.getState() != HubState.Active
+        || !FAILOVER_CURES.contains(readyReason)) {
+      return Decision.refuse(
+          "HubNotReady",
+          hubName
+              + " is not ready to fail over"
+              + ready.map(c -> ": " + c.getMessage()).orElse(" yet: it is still provisioning.")
+              + " Create a new request once the hub is Ready.");
+    }
+    OperationType type = typeOf(status);
+    QuotaStatus quota = quota(status, policy, now);
+    int remaining =
+        type == OperationType.Failover
+            ? quota.getFailoversRemaining()
+            : quota.getFailbacksRemaining();
+    Instant nextAllowed =
+        quota.getNextOperationAllowedAt() == null
+            ? null
+            : Timestamps.parse(quota.getNextOperationAllowedAt());
+    if (remaining <= 0) {
+      Instant freed = quotaFreedAt(status.getHistory(), type, policy, now);
+      Instant retry = nextAllowed != null && nextAllowed.isAfter(freed) ? nextAllowed : freed;
+      int max =
+          type == OperationType.Failover
+              ? policy.maxFailoversPerWindow()
+              : policy.maxFailbacksPerWindow();
+      return Decision.refuse(
+          "QuotaExceeded",
+          hubName
+              + " already had "
+              + max
+              + " successful "
+              + type.name().toLowerCase()
+              + "s in the last "
+              + hours(policy.quotaWindow())
+              + ". The next "
+              + type.name().toLowerCase()
+              + " is allowed at "
+              + Timestamps.format(retry)
+              + ".",
+          retry);
+    }
+    if (nextAllowed != null) {
+      return Decision.refuse(
+          "TooSoon",
+          "The previous operation on "
+              + hubName
+              + " completed less than "
+              + hours(policy.minInterval())
+              + " ago. The next operation is allowed at "
+              + Timestamps.format(nextAllowed)
+              + ".",
+          nextAllowed);
+    }
+    return Decision.allow();
+  }
+
+  /** What the rules allow next; shown in the hub's status. */
+  public static QuotaStatus quota(IoTHubStatus status, FailoverPolicy policy, Instant now) {
+    List<OperationRecord> history = status == null ? List.of() : status.getHistory();
+    QuotaStatus quota = new QuotaStatus();
+    quota.setFailoversRemaining(
+        Math.max(
+            0,
+            policy.maxFailoversPerWindow()
+                - successesInWindow(history, OperationType.Failover, policy, now)));
+    quota.setFailbacksRemaining(
+        Math.max(
+            0,
+            policy.maxFailbacksPerWindow()
+                - successesInWindow(history, OperationType.Failback, policy, now)));
+    lastSuccess(history)
+        .map(r -> Timestamps.parse(r.getCompletedAt()).plus(policy.minInterval()))
+        .filter(t -> t.isAfter(now))
+        .ifPresent(t -> quota.setNextOperationAllowedAt(Timestamps.format(t)));
+    return quota;
+  }
+
+  /** True when a successful operation of the quota window must be kept in the bounded history. */
+  public static boolean countsForQuota(OperationRecord r, FailoverPolicy policy, Instant now) {
+    return r.getResult() == RequestPhase.Succeeded
+        && r.getCompletedAt() != null
+        && Timestamps.parse(r.getCompletedAt()).isAfter(now.minus(policy.quotaWindow()));
+  }
+
+  private static boolean alreadyProcessed(List<OperationRecord> history, FailoverRequest request) {
+    return history != null
+        && history.stream()
+            .anyMatch(
+                r ->
+                    Objects.equals(r.getRequestName(), request.getMetadata().getName())
+                        && !Objects.equals(r.getRequestUid(), request.getMetadata().getUid()));
+  }
+
+  private static int successesInWindow(
+      List<OperationRecord> history, OperationType type, FailoverPolicy policy, Instant now) {
+    return (int)
+        history.stream().filter(r -> r.getType() == type && countsForQuota(r, policy, now)).count();
+  }
+
+  /** When the oldest success of the window leaves it, freeing one operation. */
+  private static Instant quotaFreedAt(
+      List<OperationRecord> history, OperationType type, FailoverPolicy policy, Instant now) {
+    return history.stream()
+        .filter(r -> r.getType() == type && countsForQuota(r, policy, now))
+        .map(r -> Timestamps.parse(r.getCompletedAt()))
+        .min(Instant::compareTo)
+        .map(t -> t.plus(policy.quotaWindow()))
+        .orElse(now);
+  }
+
+  private static Optional<OperationRecord> lastSuccess(List<OperationRecord> history) {
+    return history.stream()
+        .filter(r -> r.getResult() == RequestPhase.Succeeded && r.getCompletedAt() != null)
+        .max(
+            (a, b) ->
+                Timestamps.parse(a.getCompletedAt())
+                    .compareTo(Timestamps.parse(b.getCompletedAt())));
+  }
+
+  private static String hours(java.time.Duration d) {
+    if (d.toMinutes() % 60 == 0) {
+      long h = d.toHours();
+      return h == 1 ? "1 hour" : h + " hours";
+    }
+    return d.toMinutes() + " minutes";
+  }
+}

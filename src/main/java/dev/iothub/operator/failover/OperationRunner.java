@@ -1,0 +1,212 @@
+package dev.iothub.operator.failover;
+
+import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.OperationRecord;
+import dev.iothub.api.v1alpha1.OperationStep;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.StepTiming;
+import dev.iothub.operator.hub.HubLocations;
+import dev.iothub.operator.hub.HubRollout;
+import dev.iothub.operator.hub.IoTHubStatusBuilder;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryMigration;
+import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.operator.registry.RegistrySummary;
+import dev.iothub.operator.status.EventRecorder;
+import dev.iothub.operator.status.StatusWriter;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+
+/**
+ * Runs the active operation of a hub step by step. The cluster is always rolled out to the plan of
+ * the current step (desired state computed from the step, see ServingPlan); a step only decides
+ * when it is done. Each finished step is written to the hub's status before the next begins, so an
+ * operator that restarts resumes at the step it was in and repeats only idempotent work.
+ */
+public final class OperationRunner {
+  private final KubernetesClient client;
+  private final HubRollout rollout;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final FailoverPolicy policy;
+  private final int historyLimit;
+  private final Clock clock;
+
+  public OperationRunner(
+      KubernetesClient client,
+      HubRollout rollout,
+      EventRecorder events,
+      FailoverPolicy policy,
+      int historyLimit,
+      Clock clock) {
+    this.client = client;
+    this.rollout = rollout;
+    this.writer = new StatusWriter(client);
+    this.events = events;
+    this.policy = policy;
+    this.historyLimit = historyLimit;
+    this.clock = clock;
+  }
+
+  /** Advances the operation as far as it can go now; returns the hub as last written. */
+  public IoTHub run(IoTHub hub, HubLocations locations, IoTHubStatusBuilder status) {
+    while (status.status().getOperation() != null) {
+      ActiveOperation op = status.status().getOperation();
+      Instant now = clock.instant();
+      HubRollout.Observed observed = rollout.apply(hub, locations);
+      Region source = locations.current();
+      Region target = locations.failover();
+      if (!observed.exists(target)) {
+        return fail(
+            hub,
+            status,
+            "TargetNotAvailable",
+            "Namespace "
+                + target.namespace()
+                + " of the target region "
+                + target.displayName()
+                + " does not exist.");
+      }
+      boolean done =
+          switch (op.getStep()) {
+            case MigratingRegistry -> migrate(hub, status, observed, source, target, now);
+            case ActivatingTarget ->
+                rollout.isAvailable(hub, target, observed.plan().replicasIn(target));
+            case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
+            case DeactivatingSource, Completing -> true;
+          };
+      if (!done) {
+        Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
+        if (inStep.compareTo(policy.stepDeadline()) > 0) {
+          return op.getStep() == OperationStep.ActivatingTarget
+              ? fail(
+                  hub,
+                  status,
+                  "TargetNotAvailable",
+                  "The broker in "
+                      + target.displayName()
+                      + " did not become available within "
+                      + policy.stepDeadline().toSeconds()
+                      + " s.")
+              : fail(
+                  hub,
+                  status,
+                  "StepDeadlineExceeded",
+                  "Step "
+                      + op.getStep()
+                      + " did not finish within "
+                      + policy.stepDeadline().toSeconds()
+                      + " s.");
+        }
+        return hub;
+      }
+      hub =
+          op.getStep() == OperationStep.Completing
+              ? complete(hub, status, now)
+              : advance(hub, status, now);
+    }
+    return hub;
+  }
+
+  /** Time left before the current step's deadline, to wake up for it. */
+  public Duration untilDeadline(ActiveOperation op) {
+    Duration left =
+        Duration.between(
+            clock.instant(), Timestamps.parse(op.getStepStartedAt()).plus(policy.stepDeadline()));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private boolean migrate(
+      IoTHub hub,
+      IoTHubStatusBuilder status,
+      HubRollout.Observed observed,
+      Region source,
+      Region target,
+      Instant now) {
+    ActiveOperation op = status.status().getOperation();
+    if (observed.exists(source)) {
+      RegistryMigration.MigrationResult result =
+          new RegistryMigration(client)
+              .migrate(hub, source, target, now, migrated -> op.setDevicesMigrated(migrated));
+      op.setDevicesTotal(result.devices());
+      op.setDevicesMigrated(result.devices());
+      op.setSourceReachable(true);
+      return true;
+    }
+    // The source region is lost: the target serves from its standby copy, however old.
+    RegistrySummary standby =
+        RegistryStore.summarize(
+            new RegistryStore(client).shards(hub, target).values(), RegistryStore.shardCount(hub));
+    op.setSourceReachable(false);
+    op.setDevicesTotal(standby.devices());
+    op.setDevicesMigrated(standby.devices());
+    if (standby.oldestSync() != null) {
+      op.setStandbyLagSeconds(Duration.between(standby.oldestSync(), now).toSeconds());
+    }
+    return true;
+  }
+
+  private IoTHub advance(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
+    ActiveOperation op = status.status().getOperation();
+    OperationStep finished = op.getStep();
+    op.getSteps()
+        .add(
+            new StepTiming(
+                finished,
+                Duration.between(Timestamps.parse(op.getStepStartedAt()), now).toMillis()));
+    op.setStep(OperationStep.values()[finished.ordinal() + 1]);
+    op.setStepStartedAt(Timestamps.format(now));
+    return writer.write(hub, status.build());
+  }
+
+  private IoTHub complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
+    IoTHubStatus s = status.status();
+    ActiveOperation op = s.getOperation();
+    OperationRecord record = record(op, RequestPhase.Succeeded, null, null, now);
+    s.setCurrentLocation(op.getTarget());
+    s.setFailoverLocation(op.getSource());
+    s.setOperation(null);
+    OperationHistory.append(s, record, historyLimit, policy, now);
+    IoTHub written = writer.write(hub, status.build());
+    events.record(
+        written, EventRecorder.NORMAL, op.getType() + "Completed", status.status().getMessage());
+    return written;
+  }
+
+  private IoTHub fail(IoTHub hub, IoTHubStatusBuilder status, String reason, String message) {
+    Instant now = clock.instant();
+    IoTHubStatus s = status.status();
+    ActiveOperation op = s.getOperation();
+    String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
+    s.setOperation(null);
+    OperationHistory.append(
+        s, record(op, RequestPhase.Failed, reason, full, now), historyLimit, policy, now);
+    IoTHub written = writer.write(hub, status.build());
+    events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
+    return written;
+  }
+
+  private static OperationRecord record(
+      ActiveOperation op, RequestPhase result, String reason, String message, Instant now) {
+    OperationRecord r = new OperationRecord();
+    r.setRequestName(op.getRequestName());
+    r.setRequestUid(op.getRequestUid());
+    r.setType(op.getType());
+    r.setSource(op.getSource());
+    r.setTarget(op.getTarget());
+    r.setResult(result);
+    r.setReason(reason);
+    r.setMessage(message);
+    r.setStartedAt(op.getStartedAt());
+    r.setCompletedAt(Timestamps.format(now));
+    r.setDevicesMigrated(op.getDevicesMigrated());
+    r.setSteps(new ArrayList<>(op.getSteps()));
+    return r;
+  }
+}

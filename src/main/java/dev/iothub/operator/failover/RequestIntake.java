@@ -1,0 +1,114 @@
+package dev.iothub.operator.failover;
+
+import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.OperationRecord;
+import dev.iothub.api.v1alpha1.OperationStep;
+import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.hub.HubLocations;
+import dev.iothub.operator.status.Timestamps;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The hub's decision on its open requests, taken in the hub controller (the only writer of the
+ * hub's status, so two requests can never both start): the oldest acceptable request becomes the
+ * active operation; each refused one is recorded in the history, from where the request controller
+ * copies the verdict.
+ */
+public final class RequestIntake {
+  private final FailoverPolicy policy;
+  private final int historyLimit;
+
+  public RequestIntake(FailoverPolicy policy, int historyLimit) {
+    this.policy = policy;
+    this.historyLimit = historyLimit;
+  }
+
+  /** Returns the request that was accepted, if any; changes {@code status} in place. */
+  public FailoverRequest decide(
+      IoTHub hub,
+      IoTHubStatus status,
+      HubLocations locations,
+      List<FailoverRequest> requests,
+      Instant now) {
+    FailoverRequest accepted = null;
+    List<FailoverRequest> open =
+        requests.stream()
+            .filter(r -> Objects.equals(r.getSpec().getHubName(), hub.getMetadata().getName()))
+            .filter(r -> !isTerminal(r) && !decided(status, r))
+            .sorted(
+                Comparator.comparing((FailoverRequest r) -> r.getMetadata().getCreationTimestamp())
+                    .thenComparing(r -> r.getMetadata().getName()))
+            .toList();
+    for (FailoverRequest request : open) {
+      // The rules see the status as it is after the decisions taken so far in this pass.
+      IoTHub view = new IoTHub();
+      view.setMetadata(hub.getMetadata());
+      view.setSpec(hub.getSpec());
+      view.setStatus(status);
+      Decision decision = FailoverRules.evaluate(request, view, policy, now);
+      if (decision.allowed() && accepted == null) {
+        status.setOperation(start(request, locations, status, now));
+        accepted = request;
+      } else if (!decision.allowed()) {
+        OperationHistory.append(
+            status, rejection(request, status, decision, now), historyLimit, policy, now);
+      }
+    }
+    return accepted;
+  }
+
+  private static ActiveOperation start(
+      FailoverRequest request, HubLocations locations, IoTHubStatus status, Instant now) {
+    ActiveOperation op = new ActiveOperation();
+    op.setRequestName(request.getMetadata().getName());
+    op.setRequestUid(request.getMetadata().getUid());
+    op.setType(FailoverRules.typeOf(status));
+    op.setSource(HubLocations.ref(locations.current()));
+    op.setTarget(HubLocations.ref(locations.failover()));
+    op.setStep(OperationStep.MigratingRegistry);
+    op.setStartedAt(Timestamps.format(now));
+    op.setStepStartedAt(Timestamps.format(now));
+    op.setDevicesMigrated(0L);
+    return op;
+  }
+
+  private static OperationRecord rejection(
+      FailoverRequest request, IoTHubStatus status, Decision decision, Instant now) {
+    OperationRecord r = new OperationRecord();
+    r.setRequestName(request.getMetadata().getName());
+    r.setRequestUid(request.getMetadata().getUid());
+    OperationType type = FailoverRules.typeOf(status);
+    r.setType(type);
+    r.setResult(RequestPhase.Rejected);
+    r.setReason(decision.reason());
+    r.setMessage(decision.message());
+    if (decision.retryAfter() != null) {
+      r.setRetryAfter(Timestamps.format(decision.retryAfter()));
+    }
+    r.setCompletedAt(Timestamps.format(now));
+    return r;
+  }
+
+  private static boolean isTerminal(FailoverRequest r) {
+    return r.getStatus() != null
+        && r.getStatus().getPhase() != null
+        && r.getStatus().getPhase().isTerminal();
+  }
+
+  /** The hub already runs or recorded this very request (same uid). */
+  private static boolean decided(IoTHubStatus status, FailoverRequest r) {
+    String uid = r.getMetadata().getUid();
+    if (status.getOperation() != null && uid.equals(status.getOperation().getRequestUid())) {
+      return true;
+    }
+    return status.getHistory() != null
+        && status.getHistory().stream().anyMatch(h -> uid.equals(h.getRequestUid()));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.iothub.operator.hub;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+
+/**
+ * An informer store that keeps registry shards without their data: the hub controller needs only
+ * their annotations (record count, checksum), and a hub of 100,000 devices would otherwise keep
+ * megabytes of credential hashes in the operator's memory.
+ */
+final class MetadataOnlySecretStore extends BasicItemStore<Secret> {
+  MetadataOnlySecretStore() {
+    super(Cache::metaNamespaceKeyFunc);
+  }
+
+  @Override
+  public Secret put(String key, Secret secret) {
+    return super.put(
+        key,
+        new SecretBuilder().withMetadata(secret.getMetadata()).withType(secret.getType()).build());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.iothub.operator.registry;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
+
+/**
+ * One device identity in a hub's registry. Only a salted hash of the device's key is kept here; the
+ * key itself stays in a Secret of the hub namespace.
+ *
+ * @param credentialHash salted hash of the device key (mosquitto's {@code $7$} format), or null for
+ *     a device without credentials yet
+ * @param updatedAt RFC 3339 time of the last change
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeviceRecord(String id, boolean enabled, String credentialHash, String updatedAt) {
+  public DeviceRecord {
+    Objects.requireNonNull(id, "id");
+  }
+}

@@ -1,0 +1,229 @@
+package dev.iothub.operator.registry;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistrySpec;
+import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A hub's device registry in a region namespace: a fixed number of shard Secrets (credential hashes
+ * are not for every reader of ConfigMaps). Reading or writing N devices costs O(shards) API calls.
+ */
+public final class RegistryStore {
+  public static final String DATA_KEY = "records.jsonl.gz";
+  public static final String RECORDS = "iothub.dev/records";
+  public static final String CHECKSUM = "iothub.dev/checksum";
+  public static final String SHARD = "iothub.dev/shard";
+  public static final String SYNCED_AT = "iothub.dev/synced-at";
+  public static final String COMPONENT = "registry";
+  public static final String SECRET_TYPE = "iothub.dev/registry-shard";
+
+  private final KubernetesClient client;
+
+  public RegistryStore(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static int shardCount(IoTHub hub) {
+    RegistrySpec registry = hub.getSpec().getRegistry();
+    return registry == null || registry.getShards() == null
+        ? RegistrySpec.DEFAULT_SHARDS
+        : registry.getShards();
+  }
+
+  public static String shardName(IoTHub hub, int index) {
+    return HubNames.registry(hub) + "-" + index;
+  }
+
+  /**
+   * Adds or replaces records (by id) in the region's registry: one read and one write per shard.
+   */
+  public void write(IoTHub hub, Region region, Collection<DeviceRecord> records, Instant now) {
+    if (hub.getStatus() != null && hub.getStatus().getOperation() != null) {
+      throw new RegistryFrozenException(hub);
+    }
+    int shards = shardCount(hub);
+    Map<Integer, List<DeviceRecord>> byShard = new TreeMap<>();
+    for (DeviceRecord r : records) {
+      byShard.computeIfAbsent(RegistryShard.indexOf(r.id(), shards), i -> new ArrayList<>()).add(r);
+    }
+    Map<Integer, Secret> existing = shards(hub, region);
+    for (int index = 0; index < shards; index++) {
+      List<DeviceRecord> changes = byShard.getOrDefault(index, List.of());
+      Secret current = existing.get(index);
+      if (current != null && changes.isEmpty()) {
+        continue;
+      }
+      Map<String, DeviceRecord> merged = new LinkedHashMap<>();
+      if (current != null) {
+        decode(current).forEach(r -> merged.put(r.id(), r));
+      }
+      changes.forEach(r -> merged.put(r.id(), r));
+      Secret desired = encode(hub, region, index, merged.values(), now);
+      if (current == null) {
+        client.resource(desired).create();
+      } else {
+        desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+        client.resource(desired).update();
+      }
+    }
+  }
+
+  /** The region's shard Secrets by index; one LIST call. */
+  public Map<Integer, Secret> shards(IoTHub hub, Region region) {
+    Map<Integer, Secret> result = new HashMap<>();
+    for (Secret s :
+        client
+            .secrets()
+            .inNamespace(region.namespace())
+            .withLabelSelector(
+                HubNames.ownerSelector(hub) + "," + HubNames.COMPONENT + "=" + COMPONENT)
+            .list()
+            .getItems()) {
+      result.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
+    }
+    return result;
+  }
+
+  public List<DeviceRecord> readAll(IoTHub hub, Region region) {
+    List<DeviceRecord> all = new ArrayList<>();
+    new TreeMap<>(shards(hub, region)).values().forEach(s -> all.addAll(decode(s)));
+    return all;
+  }
+
+  /** Count and combined checksum from the shards' annotations; no record is decoded. */
+  public static RegistrySummary summarize(Collection<Secret> shards, int shardCount) {
+    Map<Integer, Secret> byIndex = new HashMap<>();
+    for (Secret s : shards) {
+      byIndex.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
+    }
+    long count = 0;
+    StringBuilder checksums = new StringBuilder();
+    Instant oldestSync = null;
+    for (int i = 0; i < shardCount; i++) {
+      Secret s = byIndex.get(i);
+      if (s == null) {
+        checksums.append(EMPTY_CHECKSUM);
+        continue;
+      }
+      Map<String, String> a = s.getMetadata().getAnnotations();
+      count += Long.parseLong(a.get(RECORDS));
+      checksums.append(a.get(CHECKSUM));
+      if (a.get(SYNCED_AT) != null) {
+        Instant synced = Timestamps.parse(a.get(SYNCED_AT));
+        oldestSync = oldestSync == null || synced.isBefore(oldestSync) ? synced : oldestSync;
+      }
+    }
+    return new RegistrySummary(count, sha256(checksums.toString()), byIndex.size(), oldestSync);
+  }
+
+  private static final String EMPTY_CHECKSUM =
+      RegistryShard.checksum(RegistryShard.canonical(List.of()));
+
+  static List<DeviceRecord> decode(Secret shard) {
+    String data = shard.getData() == null ? null : shard.getData().get(DATA_KEY);
+    if (data == null) {
+      return List.of();
+    }
+    return RegistryShard.parse(RegistryShard.decompress(Base64.getDecoder().decode(data)));
+  }
+
+  /** Recomputes a shard's checksum from its data, to verify a copy byte for byte. */
+  static String checksumOfData(Secret shard) {
+    String data = shard.getData() == null ? null : shard.getData().get(DATA_KEY);
+    byte[] canonical =
+        data == null
+            ? RegistryShard.canonical(List.of())
+            : RegistryShard.decompress(Base64.getDecoder().decode(data));
+    return RegistryShard.checksum(canonical);
+  }
+
+  static Secret encode(
+      IoTHub hub, Region region, int index, Collection<DeviceRecord> records, Instant now) {
+    byte[] canonical = RegistryShard.canonical(records);
+    byte[] compressed = RegistryShard.compress(canonical);
+    if (compressed.length > RegistryShard.MAX_BYTES) {
+      throw new IllegalStateException(
+          "registry shard "
+              + index
+              + " of hub "
+              + hub.getMetadata().getName()
+              + " would hold "
+              + compressed.length
+              + " bytes, over the limit of "
+              + RegistryShard.MAX_BYTES
+              + "; the hub has too many devices for its registry.shards");
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(SHARD, Integer.toString(index));
+    annotations.put(RECORDS, Integer.toString(records.size()));
+    annotations.put(CHECKSUM, RegistryShard.checksum(canonical));
+    annotations.put(SYNCED_AT, Timestamps.format(now));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(shardName(hub, index))
+        .withNamespace(region.namespace())
+        .withLabels(HubNames.ownerLabels(hub))
+        .addToLabels(HubNames.COMPONENT, COMPONENT)
+        .addToLabels(HubNames.REGION, region.id())
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withType(SECRET_TYPE)
+        .withData(Map.of(DATA_KEY, Base64.getEncoder().encodeToString(compressed)))
+        .build();
+  }
+
+  /** A copy of a shard for another region, with the same records, bytes and checksum. */
+  static Secret copyFor(IoTHub hub, Secret source, Region target, Instant now) {
+    Secret copy =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(source.getMetadata().getName())
+            .withNamespace(target.namespace())
+            .withLabels(new LinkedHashMap<>(source.getMetadata().getLabels()))
+            .addToLabels(HubNames.REGION, target.id())
+            .withAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()))
+            .addToAnnotations(SYNCED_AT, Timestamps.format(now))
+            .endMetadata()
+            .withType(SECRET_TYPE)
+            .withData(new LinkedHashMap<>(source.getData()))
+            .build();
+    return copy;
+  }
+
+  static boolean sameContent(Secret a, Secret b) {
+    return a != null
+        && b != null
+        && Objects.equals(
+            a.getMetadata().getAnnotations().get(CHECKSUM),
+            b.getMetadata().getAnnotations().get(CHECKSUM));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.iothub.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.FailoverRequestSpec;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Steps shared by the failover tests: hubs, requests and device records on the harness. */
+public final class HubFixtures {
+  public static final String NS = "manlfailrg";
+  public static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final OperatorHarness h;
+
+  public HubFixtures(OperatorHarness h) {
+    this.h = h;
+  }
+
+  public IoTHub createReadyHub(String fixture) {
+    IoTHub hub = h.load(fixture, IoTHub.class);
+    h.client().resource(hub).create();
+    return awaitReady(hub.getMetadata().getName());
+  }
+
+  public IoTHub awaitReady(String name) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              IoTHub hub = h.hub(NS, name);
+              return hub.getStatus() != null
+                  && hub.getStatus().getOperation() == null
+                  && Conditions.isTrue(hub.getStatus().getConditions(), "Ready");
+            });
+    return h.hub(NS, name);
+  }
+
+  public FailoverRequest request(String name, String hubName, String confirm) {
+    FailoverRequest request = new FailoverRequest();
+    request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    FailoverRequestSpec spec = new FailoverRequestSpec();
+    spec.setHubName(hubName);
+    spec.setConfirmHubName(confirm);
+    request.setSpec(spec);
+    return h.client().resource(request).create();
+  }
+
+  public FailoverRequest get(String name) {
+    return h.client().resources(FailoverRequest.class).inNamespace(NS).withName(name).get();
+  }
+
+  public FailoverRequest awaitPhase(String name, RequestPhase phase) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              FailoverRequest r = get(name);
+              return r != null && r.getStatus() != null && r.getStatus().getPhase() == phase;
+            });
+    return get(name);
+  }
+
+  public static List<DeviceRecord> devices(int count, String prefix) {
+    List<DeviceRecord> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(
+          new DeviceRecord(
+              prefix + i,
+              i % 10 != 0,
+              "$7$101$c2FsdHNhbHRzYWx0$" + Integer.toHexString(i * 7919),
+              "2026-11-26T00:00:00Z"));
+    }
+    return records;
+  }
+}
