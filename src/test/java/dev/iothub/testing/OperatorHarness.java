@@ -40,6 +40,11 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /** Starts the operator with every controller of the project and the given settings. */
+  /** Starts the API server and kubelet only; the test starts the operator when it wants. */
+  public static OperatorHarness withoutOperator(OperatorSettings settings) {
+    return new OperatorHarness(settings, OperatorHarness::allReconcilers);
+  }
+
   public static OperatorHarness start(OperatorSettings settings) {
     OperatorHarness h = new OperatorHarness(settings, OperatorHarness::allReconcilers);
     h.startOperator();
@@ -47,7 +52,12 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public static OperatorHarness start() {
-    return start(OperatorSettings.defaults().withRetry(FAST_RETRY, Duration.ofSeconds(1)));
+    return start(testSettings());
+  }
+
+  /** Default settings with retries fast enough for tests. */
+  public static OperatorSettings testSettings() {
+    return OperatorSettings.defaults().withRetry(FAST_RETRY, Duration.ofSeconds(1));
   }
 
   private static List<Object> allReconcilers(OperatorHarness h) {
@@ -77,12 +87,18 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Stops the operator as a crash would and starts a fresh instance on the same API server. */
   public void restart() {
-    operator.stop();
+    stopOperator();
     startOperator();
   }
 
+  public void stopOperator() {
+    operator.stop();
+    operator = null;
+  }
+
+  /** Starts a new operator instance (with fresh informers and caches). */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void startOperator() {
+  public void startOperator() {
     operator =
         new Operator(
             o ->

@@ -102,6 +102,7 @@ public final class FailoverRequestStatusBuilder {
                 + " is running in "
                 + record.getTarget().getDisplayName()
                 + "."
+                + (record.getMessage() == null ? "" : " " + record.getMessage())
             : record.getMessage();
     status.setMessage(message);
     Conditions.set(

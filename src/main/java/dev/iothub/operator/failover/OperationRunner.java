@@ -168,7 +168,7 @@ public final class OperationRunner {
   private IoTHub complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
-    OperationRecord record = record(op, RequestPhase.Succeeded, null, null, now);
+    OperationRecord record = record(op, RequestPhase.Succeeded, null, standbyNote(op), now);
     s.setCurrentLocation(op.getTarget());
     s.setFailoverLocation(op.getSource());
     s.setOperation(null);
@@ -190,6 +190,27 @@ public final class OperationRunner {
     IoTHub written = writer.write(hub, status.build());
     events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
     return written;
+  }
+
+  /** For a failover away from a lost region: what the target serves and how old it is. */
+  private static String standbyNote(ActiveOperation op) {
+    if (!Boolean.FALSE.equals(op.getSourceReachable())) {
+      return null;
+    }
+    String age =
+        op.getStandbyLagSeconds() == null
+            ? "no standby copy existed, so the registry starts empty"
+            : "its standby copy of the registry is "
+                + Math.max(1, op.getStandbyLagSeconds() / 60)
+                + " minutes old";
+    return op.getSource().getDisplayName()
+        + " was unreachable: "
+        + op.getTarget().getDisplayName()
+        + " serves "
+        + op.getDevicesMigrated()
+        + " devices from the standby copy; "
+        + age
+        + ".";
   }
 
   private static OperationRecord record(

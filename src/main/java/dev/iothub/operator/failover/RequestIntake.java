@@ -54,6 +54,9 @@ public final class RequestIntake {
       view.setStatus(status);
       Decision decision = FailoverRules.evaluate(request, view, policy, now);
       if (decision.allowed() && accepted == null) {
+        if (locations == null) {
+          throw new IllegalStateException("a hub without locations cannot take a request");
+        }
         status.setOperation(start(request, locations, status, now));
         accepted = request;
       } else if (!decision.allowed()) {

@@ -123,35 +123,16 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     Condition readyBefore = status.readyCondition();
 
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
+    HubRollout rollout = new HubRollout(client, settings.clusterDomain());
     if (resolution.problem() != null) {
       status.invalid(resolution.problem().reason(), resolution.problem().message());
+    } else {
+      status.locations(resolution.locations(), rollout.hostName(hub));
+    }
+    hub = takeRequests(client, hub, status, resolution.locations(), writer, events, now);
+    if (resolution.problem() != null) {
       report(hub, readyBefore, status, events, writer);
       return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(backoff(status, now));
-    }
-    HubRollout rollout = new HubRollout(client, settings.clusterDomain());
-    status.locations(resolution.locations(), rollout.hostName(hub));
-
-    if (status.status().getOperation() == null) {
-      List<FailoverRequest> requests =
-          client
-              .resources(FailoverRequest.class)
-              .inNamespace(hub.getMetadata().getNamespace())
-              .list()
-              .getItems();
-      FailoverRequest accepted =
-          new RequestIntake(settings.failover(), settings.historyLimit())
-              .decide(hub, status.status(), resolution.locations(), requests, now);
-      hub = writer.write(hub, status.build());
-      if (accepted != null) {
-        events.record(
-            hub,
-            EventRecorder.NORMAL,
-            status.status().getOperation().getType() + "Started",
-            status.status().getMessage()
-                + " Requested by "
-                + accepted.getMetadata().getName()
-                + ".");
-      }
     }
     OperationRunner runner =
         new OperationRunner(
@@ -208,6 +189,35 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return healthy
         ? UpdateControl.noUpdate()
         : UpdateControl.<IoTHub>noUpdate().rescheduleAfter(backoff(status, now));
+  }
+
+  /** Decides on the hub's open requests: starts one, or records why each is refused. */
+  private IoTHub takeRequests(
+      KubernetesClient client,
+      IoTHub hub,
+      IoTHubStatusBuilder status,
+      HubLocations locations,
+      StatusWriter writer,
+      EventRecorder events,
+      Instant now) {
+    List<FailoverRequest> requests =
+        client
+            .resources(FailoverRequest.class)
+            .inNamespace(hub.getMetadata().getNamespace())
+            .list()
+            .getItems();
+    FailoverRequest accepted =
+        new RequestIntake(settings.failover(), settings.historyLimit())
+            .decide(hub, status.status(), locations, requests, now);
+    IoTHub written = writer.write(hub, status.build());
+    if (accepted != null) {
+      events.record(
+          written,
+          EventRecorder.NORMAL,
+          status.status().getOperation().getType() + "Started",
+          status.status().getMessage() + " Requested by " + accepted.getMetadata().getName() + ".");
+    }
+    return written;
   }
 
   @Override

@@ -130,13 +130,20 @@ public final class IoTHubStatusBuilder {
       return name + " is not ready: " + ready.getMessage();
     }
     String running = name + " is running in " + where + ".";
-    List<OperationRecord> history = status.getHistory();
-    if (history == null || history.isEmpty()) {
+    // Refused requests never ran: the banner speaks of the last operation that did.
+    OperationRecord last = null;
+    for (OperationRecord r :
+        status.getHistory() == null ? List.<OperationRecord>of() : status.getHistory()) {
+      last = r.getResult() == RequestPhase.Rejected ? last : r;
+    }
+    if (last == null) {
       return running;
     }
-    OperationRecord last = history.get(history.size() - 1);
     if (last.getResult() == RequestPhase.Succeeded) {
-      return banner(last.getType()) + " is complete. " + running;
+      return banner(last.getType())
+          + " is complete. "
+          + running
+          + (last.getMessage() == null ? "" : " " + last.getMessage());
     }
     return banner(last.getType())
         + " failed ("
