@@ -57,6 +57,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return client;
   }
 
+  /** Requests this server has answered so far: API calls, for benchmarks and cost tests. */
+  public int requestCount() {
+    return server.getRequestCount();
+  }
+
   /** The URL clients use to reach this server. */
   public String url() {
     return client.getConfiguration().getMasterUrl();

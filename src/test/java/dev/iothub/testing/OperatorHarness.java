@@ -65,6 +65,10 @@ public final class OperatorHarness implements AutoCloseable {
         new IoTHubReconciler(h.settings, h.clock), new FailoverRequestReconciler(h.clock));
   }
 
+  public EmbeddedApiServer server() {
+    return server;
+  }
+
   public KubernetesClient client() {
     return server.client();
   }

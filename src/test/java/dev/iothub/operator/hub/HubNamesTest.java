@@ -1,0 +1,167 @@
+package dev.iothub.operator.hub;
+
+import static dev.iothub.operator.hub.TestHubs.hub;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.testing.CrdAdmission;
+import dev.iothub.testing.Yaml;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Names of the objects a hub owns in the shared region namespaces: valid DNS-1035 labels (Service
+ * names) of at most 63 characters, with room for a shard suffix, and never the same for two hubs.
+ */
+class HubNamesTest {
+  static final String DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+  static final String LABEL_VALUE = "([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?";
+  static final int MAX_HUB_NAME = 50; // the CRD's rule on metadata.name
+  static final int MAX_NAMESPACE = 63;
+
+  static String ofLength(String stem, int length) {
+    StringBuilder s = new StringBuilder(stem);
+    while (s.length() < length) {
+      s.append((char) ('a' + s.length() % 26));
+    }
+    return s.substring(0, length);
+  }
+
+  static Stream<Arguments> hubs() {
+    return Stream.of(
+        Arguments.of("h", "n"),
+        Arguments.of("contoso-hub", "manlfailrg"),
+        Arguments.of(ofLength("hub", MAX_HUB_NAME), ofLength("ns", MAX_NAMESPACE)),
+        Arguments.of(ofLength("hub", MAX_HUB_NAME), "n"),
+        Arguments.of("h", ofLength("ns", MAX_NAMESPACE)),
+        // The cut of a long name falls on a dash, or on two.
+        Arguments.of(ofLength("a", 44) + "-" + ofLength("b", 5), ofLength("ns", MAX_NAMESPACE)),
+        Arguments.of(ofLength("a", 43) + "--" + ofLength("b", 5), ofLength("ns", MAX_NAMESPACE)),
+        Arguments.of("0hub", "0ns"),
+        Arguments.of("hub-9", "ns-9"));
+  }
+
+  @ParameterizedTest(name = "{0} in {1}")
+  @MethodSource("hubs")
+  void regionalNamesAreDns1035LabelsWithRoomForAShardSuffix(String name, String namespace) {
+    IoTHub hub = hub(name, namespace, "westus2");
+
+    for (String derived : List.of(HubNames.broker(hub), HubNames.registry(hub))) {
+      assertThat(derived).matches(DNS1035_LABEL);
+      assertThat(derived.length()).isLessThanOrEqualTo(HubNames.MAX_NAME - "-255".length());
+      assertThat(derived + "-255").matches(DNS1035_LABEL).hasSizeLessThanOrEqualTo(63);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} in {1}")
+  @MethodSource("hubs")
+  void labelsAreValidLabelValues(String name, String namespace) {
+    IoTHub hub = hub(name, namespace, "westus2");
+
+    assertThat(HubNames.brokerLabels(hub, "westcentralus").values())
+        .allSatisfy(v -> assertThat(v).matches(LABEL_VALUE).hasSizeLessThanOrEqualTo(63));
+  }
+
+  @Test
+  void shortNamesReadAsTheyAre() {
+    IoTHub hub = hub("contoso-hub", "manlfailrg", "westus2");
+
+    assertThat(HubNames.broker(hub)).isEqualTo("mqtt-contoso-hub-manlfailrg");
+    assertThat(HubNames.registry(hub)).isEqualTo("registry-contoso-hub-manlfailrg");
+    assertThat(HubNames.endpoint(hub)).isEqualTo("contoso-hub");
+  }
+
+  @Test
+  void longNamesKeepTheirBeginningReadable() {
+    IoTHub hub = hub(ofLength("hub", MAX_HUB_NAME), ofLength("ns", MAX_NAMESPACE), "westus2");
+
+    assertThat(HubNames.broker(hub)).startsWith("mqtt-" + ofLength("hub", 20));
+  }
+
+  @ParameterizedTest(name = "{0}/{1} and {2}/{3}")
+  @CsvSource({
+    // namespace, name, namespace, name
+    "manlfailrg, contoso-hub, manlfailrg, fabrikam-hub",
+    "team-a, hub, team-b, hub",
+    // Same joined text: mqtt-a-b-c
+    "c, a-b, b-c, a",
+    "prod, east-hub, hub-prod, east",
+  })
+  void twoDifferentHubsNeverGetTheSameName(String ns1, String name1, String ns2, String name2) {
+    IoTHub one = hub(name1, ns1, "westus2");
+    IoTHub two = hub(name2, ns2, "westus2");
+
+    assertThat(HubNames.broker(one)).isNotEqualTo(HubNames.broker(two));
+    assertThat(HubNames.registry(one)).isNotEqualTo(HubNames.registry(two));
+  }
+
+  @Test
+  void longNamesThatShareTheirBeginningGetDifferentNames() {
+    String namespace = ofLength("ns", MAX_NAMESPACE);
+    IoTHub one = hub(ofLength("hub", 49) + "x", namespace, "westus2");
+    IoTHub two = hub(ofLength("hub", 49) + "y", namespace, "westus2");
+    IoTHub three = hub(ofLength("hub", 49) + "x", namespace.substring(0, 62) + "z", "westus2");
+
+    assertThat(List.of(HubNames.broker(one), HubNames.broker(two), HubNames.broker(three)))
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void manyHubsGetManyNames() {
+    Random random = new Random(42);
+    String alphabet = "ab-";
+    Map<String, String> owners = new HashMap<>();
+    List<String> clashes = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      String name = "h" + randomLabel(random, alphabet, 1 + random.nextInt(MAX_HUB_NAME - 2)) + "b";
+      String namespace =
+          "n" + randomLabel(random, alphabet, 1 + random.nextInt(MAX_NAMESPACE - 2)) + "b";
+      String owner = namespace + "/" + name;
+      String previous = owners.putIfAbsent(HubNames.broker(hub(name, namespace, "westus2")), owner);
+      if (previous != null && !previous.equals(owner)) {
+        clashes.add(previous + " and " + owner);
+      }
+    }
+    assertThat(clashes).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"contoso.hub", "1hub", "hub.v2.prod"})
+  void everyNameTheApiServerAdmitsGivesValidNames(String name) {
+    var admitted =
+        CrdAdmission.load("iothubs.iothub.dev")
+            .create(
+                Yaml.with(
+                    Yaml.resource("fixtures/admission/iothub-minimal.yaml"),
+                    "metadata.name",
+                    name));
+    assertThat(admitted).as("the API server admits an IoTHub named " + name).isEmpty();
+
+    IoTHub hub = hub(name, "manlfailrg", "westus2");
+    SoftAssertions.assertSoftly(
+        softly -> {
+          // The stable endpoint is a Service in the hub namespace: a DNS-1035 label.
+          softly.assertThat(HubNames.endpoint(hub)).as("endpoint").matches(DNS1035_LABEL);
+          softly.assertThat(HubNames.broker(hub)).as("broker").matches(DNS1035_LABEL);
+          softly.assertThat(HubNames.registry(hub)).as("registry").matches(DNS1035_LABEL);
+        });
+  }
+
+  private static String randomLabel(Random random, String alphabet, int length) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.iothub.operator.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubSpec;
+import dev.iothub.embedded.EmbeddedApiServer;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.region.RegionCatalog;
+import dev.iothub.testing.HubFixtures;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RegistryMigrationMockTest {
+  private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+  private EmbeddedApiServer server;
+  private final RegionCatalog catalog = RegionCatalog.azureDefaults();
+  private final Region west = catalog.find("westus2").orElseThrow();
+  private final Region westCentral = catalog.find("westcentralus").orElseThrow();
+  private IoTHub hub;
+
+  @BeforeEach
+  void start() {
+    server = EmbeddedApiServer.start();
+    server.createNamespaces(List.of(west.namespace(), westCentral.namespace()));
+    hub = new IoTHub();
+    hub.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("contoso-hub")
+            .withNamespace("manlfailrg")
+            .withUid("uid-1")
+            .build());
+    IoTHubSpec spec = new IoTHubSpec();
+    spec.setLocation("westus2");
+    hub.setSpec(spec);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void migratesHundredThousandRecordsInOShardsCallsWithEqualCountsAndChecksums() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(100_000, "device-"), NOW);
+    int shards = RegistryStore.shardCount(hub);
+    for (Secret s : store.shards(hub, west).values()) {
+      assertThat(Base64Length.decoded(s)).isLessThan(RegistryShard.MAX_BYTES);
+    }
+
+    int callsBefore = server.requestCount();
+    RegistryMigration.MigrationResult result =
+        new RegistryMigration(server.client()).migrate(hub, west, westCentral, NOW, n -> {});
+    int calls = server.requestCount() - callsBefore;
+
+    assertThat(result.devices()).isEqualTo(100_000);
+    assertThat(result.copiedShards()).isEqualTo(shards);
+    // Two LISTs, one write per shard, one LIST to verify: O(shards), not O(devices).
+    assertThat(calls).isLessThanOrEqualTo(shards + 3);
+    RegistrySummary source = RegistryStore.summarize(store.shards(hub, west).values(), shards);
+    RegistrySummary target =
+        RegistryStore.summarize(store.shards(hub, westCentral).values(), shards);
+    assertThat(target.devices()).isEqualTo(source.devices()).isEqualTo(100_000);
+    assertThat(target.checksum()).isEqualTo(source.checksum()).isEqualTo(result.checksum());
+    assertThat(store.readAll(hub, westCentral))
+        .containsExactlyInAnyOrderElementsOf(store.readAll(hub, west));
+  }
+
+  @Test
+  void aSecondMigrationCopiesOnlyTheShardsThatChanged() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(5_000, "device-"), NOW);
+    RegistryMigration migration = new RegistryMigration(server.client());
+    migration.migrate(hub, west, westCentral, NOW, n -> {});
+
+    assertThat(migration.migrate(hub, west, westCentral, NOW, n -> {}).copiedShards()).isZero();
+    store.write(hub, west, HubFixtures.devices(1, "newcomer-"), NOW);
+    RegistryMigration.MigrationResult again =
+        migration.migrate(hub, west, westCentral, NOW, n -> {});
+    assertThat(again.copiedShards()).isEqualTo(1);
+    assertThat(again.devices()).isEqualTo(5_001);
+  }
+
+  @Test
+  void aCorruptedCopyIsDetected() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(1_000, "device-"), NOW);
+    RegistryMigration migration = new RegistryMigration(server.client());
+    migration.migrate(hub, west, westCentral, NOW, n -> {});
+    // Bytes of one target shard change while its checksum annotation still claims the old content.
+    Map<Integer, Secret> target = store.shards(hub, westCentral);
+    Secret tampered = target.get(3);
+    Secret other = store.shards(hub, west).get(4);
+    tampered.setData(other.getData());
+    server.client().resource(tampered).update();
+
+    assertThatThrownBy(() -> migration.migrate(hub, west, westCentral, NOW, n -> {}))
+        .isInstanceOf(RegistryMigration.RegistryMismatchException.class)
+        .hasMessageContaining("registry shard 3");
+  }
+
+  @Test
+  void writesAreRefusedWhileAnOperationRuns() {
+    hub.setStatus(new dev.iothub.api.v1alpha1.IoTHubStatus());
+    hub.getStatus().setOperation(new dev.iothub.api.v1alpha1.ActiveOperation());
+    assertThatThrownBy(
+            () ->
+                new RegistryStore(server.client())
+                    .write(hub, west, HubFixtures.devices(1, "x"), NOW))
+        .isInstanceOf(RegistryFrozenException.class)
+        .hasMessageContaining("frozen while an operation runs");
+  }
+
+  /** Size of a shard's stored bytes. */
+  private static final class Base64Length {
+    static int decoded(Secret s) {
+      return java.util.Base64.getDecoder().decode(s.getData().get(RegistryStore.DATA_KEY)).length;
+    }
+  }
+}
