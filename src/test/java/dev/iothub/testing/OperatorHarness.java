@@ -7,8 +7,10 @@ import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.FailoverRequestReconciler;
 import dev.iothub.operator.hub.IoTHubReconciler;
+import dev.iothub.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +29,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final EmbeddedApiServer server;
   private final SimulatedKubelet kubelet;
   private final AdjustableClock clock = new AdjustableClock();
+  private final OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
   private final Function<OperatorHarness, List<Object>> reconcilers;
   private OperatorSettings settings;
   private Operator operator;
@@ -62,7 +65,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   private static List<Object> allReconcilers(OperatorHarness h) {
     return List.of(
-        new IoTHubReconciler(h.settings, h.clock), new FailoverRequestReconciler(h.clock));
+        new IoTHubReconciler(h.settings, h.clock, h.metrics),
+        new FailoverRequestReconciler(h.clock));
   }
 
   public EmbeddedApiServer server() {
@@ -75,6 +79,10 @@ public final class OperatorHarness implements AutoCloseable {
 
   public SimulatedKubelet kubelet() {
     return kubelet;
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
   }
 
   public AdjustableClock clock() {

@@ -16,6 +16,11 @@ public class RegistryStatus {
       "True while an operation runs: registry writes wait until it completes, then apply.")
   private Boolean frozen;
 
+  @JsonPropertyDescription(
+      "When the copy of the registry in the failover region was last written (RFC 3339); absent"
+          + " when that region holds no copy. A failover away from a lost region serves this copy.")
+  private String standbySyncedAt;
+
   public Long getDevices() {
     return devices;
   }
@@ -38,5 +43,13 @@ public class RegistryStatus {
 
   public void setFrozen(Boolean frozen) {
     this.frozen = frozen;
+  }
+
+  public String getStandbySyncedAt() {
+    return standbySyncedAt;
+  }
+
+  public void setStandbySyncedAt(String standbySyncedAt) {
+    this.standbySyncedAt = standbySyncedAt;
   }
 }

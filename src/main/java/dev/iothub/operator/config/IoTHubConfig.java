@@ -39,6 +39,20 @@ public interface IoTHubConfig {
 
   Failover failover();
 
+  LeaderElection leaderElection();
+
+  interface LeaderElection {
+    /** Whether replicas elect a leader on a Lease; only the leader reconciles. */
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("iothub-operator-leader")
+    String leaseName();
+
+    /** Namespace of the Lease; the operator's own namespace when unset. */
+    Optional<String> leaseNamespace();
+  }
+
   interface Region {
     Optional<String> displayName();
 

@@ -1,9 +1,14 @@
 package dev.iothub.operator.config;
 
 import dev.iothub.operator.failover.FailoverPolicy;
+import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -38,6 +43,30 @@ public class OperatorBeans {
         config.retryMaxDelay(),
         config.historyLimit(),
         config.watchedRegionNamespaces().orElse(Set.of()));
+  }
+
+  /**
+   * Quarkus Operator SDK takes leader election from a bean of this type; null turns it off, which
+   * is the default so that the embedded API server (which cannot answer the Lease permission check)
+   * and single-replica installs work without a Lease.
+   */
+  @Produces
+  @Dependent
+  LeaderElectionConfiguration leaderElection(IoTHubConfig config) {
+    IoTHubConfig.LeaderElection election = config.leaderElection();
+    if (!election.enabled()) {
+      return null;
+    }
+    LeaderElectionConfigurationBuilder builder =
+        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(election.leaseName());
+    election.leaseNamespace().ifPresent(builder::withLeaseNamespace);
+    return builder.build();
+  }
+
+  @Produces
+  @Singleton
+  OperatorMetrics metrics(MeterRegistry registry) {
+    return new OperatorMetrics(registry);
   }
 
   @Produces

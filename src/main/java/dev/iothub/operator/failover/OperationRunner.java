@@ -10,6 +10,7 @@ import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.hub.HubLocations;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.hub.IoTHubStatusBuilder;
+import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
@@ -37,6 +38,7 @@ public final class OperationRunner {
   private final FailoverPolicy policy;
   private final int historyLimit;
   private final Clock clock;
+  private final OperatorMetrics metrics;
 
   public OperationRunner(
       KubernetesClient client,
@@ -44,7 +46,8 @@ public final class OperationRunner {
       EventRecorder events,
       FailoverPolicy policy,
       int historyLimit,
-      Clock clock) {
+      Clock clock,
+      OperatorMetrics metrics) {
     this.client = client;
     this.rollout = rollout;
     this.writer = new StatusWriter(client);
@@ -52,6 +55,7 @@ public final class OperationRunner {
     this.policy = policy;
     this.historyLimit = historyLimit;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Advances the operation as far as it can go now; returns the hub as last written. */
@@ -106,10 +110,11 @@ public final class OperationRunner {
         }
         return hub;
       }
+      Instant finished = clock.instant();
       hub =
           op.getStep() == OperationStep.Completing
-              ? complete(hub, status, now)
-              : advance(hub, status, now);
+              ? complete(hub, status, finished)
+              : advance(hub, status, finished);
     }
     return hub;
   }
@@ -155,14 +160,13 @@ public final class OperationRunner {
   private IoTHub advance(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
     ActiveOperation op = status.status().getOperation();
     OperationStep finished = op.getStep();
-    op.getSteps()
-        .add(
-            new StepTiming(
-                finished,
-                Duration.between(Timestamps.parse(op.getStepStartedAt()), now).toMillis()));
+    Duration took = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
+    op.getSteps().add(new StepTiming(finished, took.toMillis()));
     op.setStep(OperationStep.values()[finished.ordinal() + 1]);
     op.setStepStartedAt(Timestamps.format(now));
-    return writer.write(hub, status.build());
+    IoTHub written = writer.write(hub, status.build());
+    metrics.stepFinished(op.getType(), finished, took);
+    return written;
   }
 
   private IoTHub complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
@@ -174,6 +178,7 @@ public final class OperationRunner {
     s.setOperation(null);
     OperationHistory.append(s, record, historyLimit, policy, now);
     IoTHub written = writer.write(hub, status.build());
+    metrics.recorded(record);
     events.record(
         written, EventRecorder.NORMAL, op.getType() + "Completed", status.status().getMessage());
     return written;
@@ -185,9 +190,10 @@ public final class OperationRunner {
     ActiveOperation op = s.getOperation();
     String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
     s.setOperation(null);
-    OperationHistory.append(
-        s, record(op, RequestPhase.Failed, reason, full, now), historyLimit, policy, now);
+    OperationRecord record = record(op, RequestPhase.Failed, reason, full, now);
+    OperationHistory.append(s, record, historyLimit, policy, now);
     IoTHub written = writer.write(hub, status.build());
+    metrics.recorded(record);
     events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
     return written;
   }

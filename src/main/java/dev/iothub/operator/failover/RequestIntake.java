@@ -30,14 +30,18 @@ public final class RequestIntake {
     this.historyLimit = historyLimit;
   }
 
-  /** Returns the request that was accepted, if any; changes {@code status} in place. */
-  public FailoverRequest decide(
+  /** What a pass decided: the request that starts (or null) and the refusals it recorded. */
+  public record Intake(FailoverRequest accepted, List<OperationRecord> refused) {}
+
+  /** Decides on the open requests; changes {@code status} in place. */
+  public Intake decide(
       IoTHub hub,
       IoTHubStatus status,
       HubLocations locations,
       List<FailoverRequest> requests,
       Instant now) {
     FailoverRequest accepted = null;
+    List<OperationRecord> refused = new java.util.ArrayList<>();
     List<FailoverRequest> open =
         requests.stream()
             .filter(r -> Objects.equals(r.getSpec().getHubName(), hub.getMetadata().getName()))
@@ -60,11 +64,12 @@ public final class RequestIntake {
         status.setOperation(start(request, locations, status, now));
         accepted = request;
       } else if (!decision.allowed()) {
-        OperationHistory.append(
-            status, rejection(request, status, decision, now), historyLimit, policy, now);
+        OperationRecord rejection = rejection(request, status, decision, now);
+        OperationHistory.append(status, rejection, historyLimit, policy, now);
+        refused.add(rejection);
       }
     }
-    return accepted;
+    return new Intake(accepted, refused);
   }
 
   private static ActiveOperation start(

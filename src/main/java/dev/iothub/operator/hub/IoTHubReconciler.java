@@ -7,11 +7,13 @@ import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
+import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
+import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -53,10 +55,12 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
 
   private final OperatorSettings settings;
   private final Clock clock;
+  private final OperatorMetrics metrics;
 
-  public IoTHubReconciler(OperatorSettings settings, Clock clock) {
+  public IoTHubReconciler(OperatorSettings settings, Clock clock, OperatorMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -136,7 +140,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     }
     OperationRunner runner =
         new OperationRunner(
-            client, rollout, events, settings.failover(), settings.historyLimit(), clock);
+            client, rollout, events, settings.failover(), settings.historyLimit(), clock, metrics);
     if (status.status().getOperation() != null) {
       hub = runner.run(hub, resolution.locations(), status);
     }
@@ -149,7 +153,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     status
         .status()
         .setRegistry(
-            registry(context, hub, locations.current(), status.status().getOperation() != null));
+            registry(context, hub, locations, status.status().getOperation() != null, now));
     boolean healthy = false;
     if (!observed.exists(locations.current())
         && status.status().getState() != null
@@ -206,10 +210,12 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
             .inNamespace(hub.getMetadata().getNamespace())
             .list()
             .getItems();
-    FailoverRequest accepted =
+    RequestIntake.Intake intake =
         new RequestIntake(settings.failover(), settings.historyLimit())
             .decide(hub, status.status(), locations, requests, now);
+    FailoverRequest accepted = intake.accepted();
     IoTHub written = writer.write(hub, status.build());
+    intake.refused().forEach(metrics::recorded);
     if (accepted != null) {
       events.record(
           written,
@@ -235,21 +241,35 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
         .inNamespace(hub.getMetadata().getNamespace())
         .withName(HubNames.endpoint(hub))
         .delete();
+    metrics.hubDeleted(hub);
     return DeleteControl.defaultDelete();
   }
 
-  private static RegistryStatus registry(
-      Context<IoTHub> context, IoTHub hub, Region current, boolean frozen) {
-    List<Secret> shards =
-        context.getSecondaryResources(Secret.class).stream()
-            .filter(s -> current.namespace().equals(s.getMetadata().getNamespace()))
-            .toList();
-    RegistrySummary summary = RegistryStore.summarize(shards, RegistryStore.shardCount(hub));
+  /** The registry as the shard informer sees it, in the current region and the standby copy. */
+  private RegistryStatus registry(
+      Context<IoTHub> context, IoTHub hub, HubLocations locations, boolean frozen, Instant now) {
+    List<Secret> shards = context.getSecondaryResources(Secret.class).stream().toList();
+    RegistrySummary current = summarize(shards, hub, locations.current());
+    RegistrySummary standby = summarize(shards, hub, locations.failover());
     RegistryStatus registry = new RegistryStatus();
-    registry.setDevices(summary.devices());
-    registry.setChecksum(summary.checksum());
+    registry.setDevices(current.devices());
+    registry.setChecksum(current.checksum());
     registry.setFrozen(frozen);
+    long lag = -1;
+    if (standby.oldestSync() != null) {
+      registry.setStandbySyncedAt(Timestamps.format(standby.oldestSync()));
+      lag = Math.max(0, Duration.between(standby.oldestSync(), now).toSeconds());
+    }
+    metrics.hubObserved(hub, current.devices(), lag);
     return registry;
+  }
+
+  private static RegistrySummary summarize(List<Secret> shards, IoTHub hub, Region region) {
+    return RegistryStore.summarize(
+        shards.stream()
+            .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
+            .toList(),
+        RegistryStore.shardCount(hub));
   }
 
   private void report(

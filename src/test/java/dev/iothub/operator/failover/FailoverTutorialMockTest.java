@@ -11,12 +11,14 @@ import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.StepTiming;
+import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.status.Timestamps;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -113,6 +115,33 @@ class FailoverTutorialMockTest {
     assertThat(replicas("iothub-westus2")).isEqualTo(2);
     assertThat(replicas("iothub-westcentralus")).isZero();
     assertThat(endpoint()).startsWith(BROKER + ".iothub-westus2.");
+    MeterRegistry meters = h.metrics().registry();
+    assertThat(
+            meters
+                .get(OperatorMetrics.OPERATIONS)
+                .tags("type", "Failover", "result", "Succeeded")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get(OperatorMetrics.OPERATIONS)
+                .tags("result", "Rejected", "reason", "TooSoon")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get(OperatorMetrics.STEP_DURATION)
+                .tags("type", "Failback", "step", "MigratingRegistry")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(meters.get(OperatorMetrics.DEVICES).tags("hub", "contoso-hub").gauge().value())
+        .isEqualTo(1000.0);
+    assertThat(hub.getStatus().getRegistry().getStandbySyncedAt()).isNotNull();
+    assertThat(meters.get(OperatorMetrics.STANDBY_LAG).tags("hub", "contoso-hub").gauge().value())
+        .isGreaterThanOrEqualTo(0);
     assertThat(hub.getStatus().getHistory())
         .extracting(OperationRecord::getRequestName, OperationRecord::getResult)
         .containsExactly(
