@@ -42,6 +42,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "size(self.metadata.name) <= 50",
     message = "an IoTHub name must be at most 50 characters long")
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    message =
+        "an IoTHub name must be a DNS label that starts with a letter (lowercase letters, digits"
+            + " and '-'): it names the hub's Service and host name")
 public class IoTHub extends CustomResource<IoTHubSpec, IoTHubStatus> implements Namespaced {
   public static final String GROUP = "iothub.dev";
   public static final String VERSION = "v1alpha1";

@@ -2,6 +2,7 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -23,6 +24,8 @@ public class IoTHubSpec {
   @JsonPropertyDescription("Settings of the MQTT broker tier that runs in the active region.")
   private BrokerSpec broker;
 
+  // Defaulted so that registry.shards always exists and its immutability rule always applies.
+  @Default("{}")
   @JsonPropertyDescription("Settings of the device registry.")
   private RegistrySpec registry;
 

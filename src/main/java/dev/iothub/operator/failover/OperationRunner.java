@@ -151,8 +151,12 @@ public final class OperationRunner {
     op.setSourceReachable(false);
     op.setDevicesTotal(standby.devices());
     op.setDevicesMigrated(standby.devices());
-    if (standby.oldestSync() != null) {
-      op.setStandbyLagSeconds(Duration.between(standby.oldestSync(), now).toSeconds());
+    String syncedAt =
+        status.status().getRegistry() == null
+            ? null
+            : status.status().getRegistry().getStandbySyncedAt();
+    if (syncedAt != null && standby.shardsPresent() > 0) {
+      op.setStandbyLagSeconds(Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
     }
     return true;
   }

@@ -71,16 +71,23 @@ public final class HubNames {
         + hub.getMetadata().getNamespace();
   }
 
+  /**
+   * {@code <kind>-<hub>-<namespace>-<hash>}: readable, and unique because the hash covers the exact
+   * namespace/name pair ({@code a-b} in {@code c} and {@code a} in {@code b-c} read alike). The
+   * readable part is cut so that a shard suffix ("-255") still fits a 63-character DNS label.
+   */
   private static String regional(String kind, IoTHub hub) {
-    String name = kind + "-" + hub.getMetadata().getName() + "-" + hub.getMetadata().getNamespace();
-    // Room for a shard suffix ("-255") keeps every derived name a valid DNS label.
-    int limit = MAX_NAME - 4;
-    if (name.length() <= limit) {
-      return name;
-    }
     String hash = shortHash(hub.getMetadata().getNamespace() + "/" + hub.getMetadata().getName());
-    String head = name.substring(0, limit - hash.length() - 1);
-    return (head.endsWith("-") ? head : head + "-") + hash;
+    String readable =
+        kind + "-" + hub.getMetadata().getName() + "-" + hub.getMetadata().getNamespace();
+    int room = MAX_NAME - 4 - hash.length() - 1;
+    if (readable.length() > room) {
+      readable = readable.substring(0, room);
+    }
+    while (readable.endsWith("-")) {
+      readable = readable.substring(0, readable.length() - 1);
+    }
+    return readable + "-" + hash;
   }
 
   private static String shortHash(String text) {

@@ -9,6 +9,7 @@ import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
@@ -52,6 +53,9 @@ import java.util.concurrent.TimeUnit;
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   public static final String NAME = "iothub";
+
+  /** How often an unchanged standby copy is confirmed, moving standbySyncedAt forward. */
+  static final Duration MIRROR_CHECK = Duration.ofMinutes(1);
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -153,7 +157,8 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     status
         .status()
         .setRegistry(
-            registry(context, hub, locations, status.status().getOperation() != null, now));
+            registry(
+                context, hub, locations, observed, status.status().getOperation() != null, now));
     boolean healthy = false;
     if (!observed.exists(locations.current())
         && status.status().getState() != null
@@ -245,21 +250,45 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return DeleteControl.defaultDelete();
   }
 
-  /** The registry as the shard informer sees it, in the current region and the standby copy. */
+  /**
+   * The registry as the shard informer sees it. While no operation runs, the standby region is kept
+   * a copy of the current one (only shards that differ are copied), so that a failover moves little
+   * and a failover away from a lost region serves a recent copy; {@code standbySyncedAt} records
+   * when the copy was last known equal.
+   */
   private RegistryStatus registry(
-      Context<IoTHub> context, IoTHub hub, HubLocations locations, boolean frozen, Instant now) {
+      Context<IoTHub> context,
+      IoTHub hub,
+      HubLocations locations,
+      HubRollout.Observed observed,
+      boolean frozen,
+      Instant now) {
     List<Secret> shards = context.getSecondaryResources(Secret.class).stream().toList();
     RegistrySummary current = summarize(shards, hub, locations.current());
     RegistrySummary standby = summarize(shards, hub, locations.failover());
+    RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
+    String syncedAt = stored == null ? null : stored.getStandbySyncedAt();
+    boolean bothRegions =
+        observed.exists(locations.current()) && observed.exists(locations.failover());
+    if (!frozen && bothRegions) {
+      if (!current.checksum().equals(standby.checksum())) {
+        new RegistryMigration(context.getClient())
+            .migrate(hub, locations.current(), locations.failover(), now, n -> {});
+        syncedAt = Timestamps.format(now);
+      } else if (syncedAt == null
+          || Duration.between(Timestamps.parse(syncedAt), now).compareTo(MIRROR_CHECK) > 0) {
+        syncedAt = Timestamps.format(now);
+      }
+    }
     RegistryStatus registry = new RegistryStatus();
     registry.setDevices(current.devices());
     registry.setChecksum(current.checksum());
     registry.setFrozen(frozen);
-    long lag = -1;
-    if (standby.oldestSync() != null) {
-      registry.setStandbySyncedAt(Timestamps.format(standby.oldestSync()));
-      lag = Math.max(0, Duration.between(standby.oldestSync(), now).toSeconds());
-    }
+    registry.setStandbySyncedAt(syncedAt);
+    long lag =
+        syncedAt == null
+            ? -1
+            : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
     metrics.hubObserved(hub, current.devices(), lag);
     return registry;
   }

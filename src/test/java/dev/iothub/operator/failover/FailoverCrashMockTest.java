@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * duplicated.
  */
 class FailoverCrashMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg";
+  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private static final int DEVICES = 3000;
   private OperatorHarness h;
   private HubFixtures f;
@@ -60,8 +60,9 @@ class FailoverCrashMockTest {
   @EnumSource(OperationStep.class)
   void newInstanceFinishesAnOperationKilledAtEachStep(OperationStep step) {
     IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
-    registry.write(hub, westus2, HubFixtures.devices(DEVICES, "dev-"), h.clock().instant());
     h.stopOperator();
+    // Written while no operator runs, so the standby region has no copy yet: all must migrate.
+    registry.write(hub, westus2, HubFixtures.devices(DEVICES, "dev-"), h.clock().instant());
     FailoverRequest request =
         f.request("crash-" + step.name().toLowerCase(), "contoso-hub", "contoso-hub");
 

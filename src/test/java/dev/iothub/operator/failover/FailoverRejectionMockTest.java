@@ -179,7 +179,7 @@ class FailoverRejectionMockTest {
                 .apps()
                 .deployments()
                 .inNamespace("iothub-westcentralus")
-                .withName("mqtt-contoso-hub-manlfailrg")
+                .withName("mqtt-contoso-hub-manlfailrg-8056206a")
                 .get()
                 .getSpec()
                 .getReplicas())

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FailoverScenariosMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg";
+  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private OperatorHarness h;
   private HubFixtures f;
 
@@ -141,22 +141,50 @@ class FailoverScenariosMockTest {
   }
 
   @Test
+  void registryIsMirroredToTheStandbyRegionWhileNoOperationRuns() {
+    IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
+    Region westus2 = h.settings().regions().find("westus2").orElseThrow();
+    Region westcentralus = h.settings().regions().find("westcentralus").orElseThrow();
+    RegistryStore registry = new RegistryStore(h.client());
+    registry.write(hub, westus2, HubFixtures.devices(700, "dev-"), h.clock().instant());
+
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(() -> registry.readAll(hub, westcentralus).size() == 700);
+    assertThat(registry.readAll(hub, westcentralus))
+        .containsExactlyInAnyOrderElementsOf(registry.readAll(hub, westus2));
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () -> h.hub(NS, "contoso-hub").getStatus().getRegistry().getStandbySyncedAt() != null);
+
+    // With the copy in sync, the failover's migration copies nothing.
+    f.request("quick", "contoso-hub", "contoso-hub");
+    f.awaitPhase("quick", RequestPhase.Succeeded);
+    assertThat(f.awaitReady("contoso-hub").getStatus().getRegistry().getDevices()).isEqualTo(700);
+  }
+
+  @Test
   void lostSourceRegionFailsOverFromTheStandbyCopyAndSaysHowStale() {
     IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
     Region westus2 = h.settings().regions().find("westus2").orElseThrow();
+    Region westcentralus = h.settings().regions().find("westcentralus").orElseThrow();
     RegistryStore registry = new RegistryStore(h.client());
     registry.write(hub, westus2, HubFixtures.devices(500, "dev-"), h.clock().instant());
-    // A round trip leaves a copy of the registry in West Central US.
-    f.request("drill-failover", "contoso-hub", "contoso-hub");
-    f.awaitPhase("drill-failover", RequestPhase.Succeeded);
-    h.clock().advance(Duration.ofMinutes(61));
-    f.request("drill-failback", "contoso-hub", "contoso-hub");
-    f.awaitPhase("drill-failback", RequestPhase.Succeeded);
-    hub = f.awaitReady("contoso-hub");
-    registry.write(hub, westus2, HubFixtures.devices(100, "late-"), h.clock().instant());
-    h.clock().advance(Duration.ofHours(2));
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(() -> registry.readAll(hub, westcentralus).size() == 500);
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () -> h.hub(NS, "contoso-hub").getStatus().getRegistry().getStandbySyncedAt() != null);
 
+    // The region goes down; devices registered just before never reached the standby copy.
+    h.stopOperator();
+    registry.write(hub, westus2, HubFixtures.devices(100, "late-"), h.clock().instant());
     h.client().namespaces().withName("iothub-westus2").delete();
+    h.clock().advance(Duration.ofHours(2));
+    h.startOperator();
     await()
         .atMost(HubFixtures.WAIT)
         .until(
@@ -168,13 +196,25 @@ class FailoverScenariosMockTest {
 
     FailoverRequest outage = f.awaitPhase("outage", RequestPhase.Succeeded);
     assertThat(outage.getStatus().getDevicesMigrated()).isEqualTo(500);
-    hub = h.hub(NS, "contoso-hub");
-    assertThat(hub.getStatus().getCurrentLocation().getId()).isEqualTo("westcentralus");
+    // Serving again, in West Central US; not Ready, since its failover region is still gone.
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () ->
+                Conditions.find(h.hub(NS, "contoso-hub").getStatus().getConditions(), "Ready")
+                    .map(c -> c.getReason().equals("RegionNamespaceMissing"))
+                    .orElse(false));
+    IoTHub after = h.hub(NS, "contoso-hub");
+    assertThat(after.getStatus().getCurrentLocation().getId()).isEqualTo("westcentralus");
     OperationRecord last =
-        hub.getStatus().getHistory().get(hub.getStatus().getHistory().size() - 1);
+        after.getStatus().getHistory().get(after.getStatus().getHistory().size() - 1);
     assertThat(last.getResult()).isEqualTo(RequestPhase.Succeeded);
-    assertThat(hub.getStatus().getRegistry().getDevices()).isEqualTo(500);
-    assertThat(last.getMessage()).contains("standby copy").contains("minutes old");
+    assertThat(after.getStatus().getRegistry().getDevices()).isEqualTo(500);
+    assertThat(last.getMessage())
+        .startsWith(
+            "West US 2 was unreachable: West Central US serves 500 devices from the standby copy")
+        .contains("120 minutes old");
+    assertThat(outage.getStatus().getMessage()).contains("120 minutes old");
     assertThat(replicas("iothub-westcentralus")).isEqualTo(2);
   }
 

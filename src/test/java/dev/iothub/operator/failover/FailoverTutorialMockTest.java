@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Azure IoT Hub manual failover tutorial, step by step, as requests. */
 class FailoverTutorialMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg";
+  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private OperatorHarness h;
   private HubFixtures f;
 

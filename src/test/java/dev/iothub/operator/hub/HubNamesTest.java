@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -73,11 +72,12 @@ class HubNamesTest {
   }
 
   @Test
-  void shortNamesReadAsTheyAre() {
+  void shortNamesReadAsTheyAreWithAHashThatKeepsThemApart() {
     IoTHub hub = hub("contoso-hub", "manlfailrg", "westus2");
 
-    assertThat(HubNames.broker(hub)).isEqualTo("mqtt-contoso-hub-manlfailrg");
-    assertThat(HubNames.registry(hub)).isEqualTo("registry-contoso-hub-manlfailrg");
+    // 8056206a: the first 4 bytes of SHA-256("manlfailrg/contoso-hub").
+    assertThat(HubNames.broker(hub)).isEqualTo("mqtt-contoso-hub-manlfailrg-8056206a");
+    assertThat(HubNames.registry(hub)).isEqualTo("registry-contoso-hub-manlfailrg-8056206a");
     assertThat(HubNames.endpoint(hub)).isEqualTo("contoso-hub");
   }
 
@@ -117,26 +117,44 @@ class HubNamesTest {
   }
 
   @Test
-  void manyHubsGetManyNames() {
-    Random random = new Random(42);
-    String alphabet = "ab-";
+  void noTwoHubsOfASmallUniverseShareAName() {
+    // Every DNS label of up to 4 characters over {a, b, -}, as hub name and as namespace, short
+    // and padded to the longest name and namespace with the same ending.
+    List<String> labels = new ArrayList<>();
+    collectLabels("", labels);
     Map<String, String> owners = new HashMap<>();
     List<String> clashes = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
-      String name = "h" + randomLabel(random, alphabet, 1 + random.nextInt(MAX_HUB_NAME - 2)) + "b";
-      String namespace =
-          "n" + randomLabel(random, alphabet, 1 + random.nextInt(MAX_NAMESPACE - 2)) + "b";
-      String owner = namespace + "/" + name;
-      String previous = owners.putIfAbsent(HubNames.broker(hub(name, namespace, "westus2")), owner);
-      if (previous != null && !previous.equals(owner)) {
-        clashes.add(previous + " and " + owner);
+    for (String name : labels) {
+      for (String namespace : labels) {
+        for (boolean padded : new boolean[] {false, true}) {
+          String n = padded ? "z".repeat(MAX_HUB_NAME - name.length()) + name : name;
+          String ns =
+              padded ? "z".repeat(MAX_NAMESPACE - namespace.length()) + namespace : namespace;
+          String owner = ns + "/" + n;
+          String previous = owners.putIfAbsent(HubNames.broker(hub(n, ns, "westus2")), owner);
+          if (previous != null) {
+            clashes.add(previous + " and " + owner);
+          }
+        }
       }
     }
+    assertThat(owners).hasSizeGreaterThan(1000);
     assertThat(clashes).isEmpty();
   }
 
+  private static void collectLabels(String prefix, List<String> labels) {
+    if (prefix.matches(DNS1035_LABEL.replace("[a-z]", "[a-z0-9]"))) {
+      labels.add(prefix);
+    }
+    if (prefix.length() < 4) {
+      for (char c : new char[] {'a', 'b', '-'}) {
+        collectLabels(prefix + c, labels);
+      }
+    }
+  }
+
   @ParameterizedTest
-  @CsvSource({"contoso.hub", "1hub", "hub.v2.prod"})
+  @CsvSource({"a", "contoso-hub", "h0-0-0", "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"})
   void everyNameTheApiServerAdmitsGivesValidNames(String name) {
     var admitted =
         CrdAdmission.load("iothubs.iothub.dev")
@@ -147,21 +165,17 @@ class HubNamesTest {
                     name));
     assertThat(admitted).as("the API server admits an IoTHub named " + name).isEmpty();
 
-    IoTHub hub = hub(name, "manlfailrg", "westus2");
+    IoTHub hub = hub(name, "n".repeat(63), "westus2");
     SoftAssertions.assertSoftly(
         softly -> {
           // The stable endpoint is a Service in the hub namespace: a DNS-1035 label.
           softly.assertThat(HubNames.endpoint(hub)).as("endpoint").matches(DNS1035_LABEL);
           softly.assertThat(HubNames.broker(hub)).as("broker").matches(DNS1035_LABEL);
-          softly.assertThat(HubNames.registry(hub)).as("registry").matches(DNS1035_LABEL);
+          softly
+              .assertThat(HubNames.registry(hub) + "-255")
+              .as("registry shard")
+              .matches(DNS1035_LABEL)
+              .hasSizeLessThanOrEqualTo(63);
         });
-  }
-
-  private static String randomLabel(Random random, String alphabet, int length) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < length; i++) {
-      s.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return s.toString();
   }
 }

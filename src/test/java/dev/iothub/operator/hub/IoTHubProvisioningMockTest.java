@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class IoTHubProvisioningMockTest {
   private static final String NS = "manlfailrg";
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg";
+  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private static final String WEST = "iothub-westus2";
   private static final String WEST_CENTRAL = "iothub-westcentralus";
   private OperatorHarness h;
