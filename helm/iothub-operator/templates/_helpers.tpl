@@ -62,12 +62,12 @@ app.kubernetes.io/component: operator
 {{- end }}
 
 {{/*
-The custom resources the operator reconciles (plural names in API group iothub.dev). Add "devices"
-here when the Device CRD ships.
+The custom resources the operator reconciles (plural names in API group iothub.dev).
 */}}
 {{- define "iothub-operator.crdPlurals" -}}
 - iothubs
 - failoverrequests
+- devices
 {{- end }}
 
 {{/*
@@ -94,6 +94,9 @@ Service, its device-key Secrets and the Events the operator records.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "create", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

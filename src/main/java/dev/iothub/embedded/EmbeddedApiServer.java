@@ -25,7 +25,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static final List<String> CRD_RESOURCES =
       List.of(
           "META-INF/iothub/crds/iothubs.iothub.dev-v1.yml",
-          "META-INF/iothub/crds/failoverrequests.iothub.dev-v1.yml");
+          "META-INF/iothub/crds/failoverrequests.iothub.dev-v1.yml",
+          "META-INF/iothub/crds/devices.iothub.dev-v1.yml");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;

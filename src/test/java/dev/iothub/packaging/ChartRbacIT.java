@@ -59,20 +59,23 @@ class ChartRbacIT {
   /** What the operator does in a namespace that holds IoTHubs. */
   static List<Permission> hubNamespace(String scope) {
     List<Permission> p = new ArrayList<>();
-    p.addAll(perms(scope, "iothub.dev", List.of("iothubs", "failoverrequests"), CR_VERBS));
+    p.addAll(
+        perms(scope, "iothub.dev", List.of("iothubs", "failoverrequests", "devices"), CR_VERBS));
     p.addAll(
         perms(
             scope,
             "iothub.dev",
-            List.of("iothubs/status", "failoverrequests/status"),
+            List.of("iothubs/status", "failoverrequests/status", "devices/status"),
             STATUS_VERBS));
     p.addAll(
         perms(
             scope,
             "iothub.dev",
-            List.of("iothubs/finalizers", "failoverrequests/finalizers"),
+            List.of("iothubs/finalizers", "failoverrequests/finalizers", "devices/finalizers"),
             List.of("update")));
     p.addAll(perms(scope, "", List.of("services"), List.of("get", "create", "update", "delete")));
+    // Device keys: read a Secret a Device names, create and delete the generated ones.
+    p.addAll(perms(scope, "", List.of("secrets"), List.of("get", "create", "delete")));
     p.addAll(perms(scope, "", List.of("events"), List.of("create", "patch")));
     return p;
   }

@@ -8,6 +8,7 @@ import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.FailoverRequestReconciler;
 import dev.iothub.operator.hub.IoTHubReconciler;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.registry.DeviceReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,7 +67,8 @@ public final class OperatorHarness implements AutoCloseable {
   private static List<Object> allReconcilers(OperatorHarness h) {
     return List.of(
         new IoTHubReconciler(h.settings, h.clock, h.metrics),
-        new FailoverRequestReconciler(h.clock));
+        new FailoverRequestReconciler(h.clock),
+        new DeviceReconciler(h.settings, h.clock));
   }
 
   public EmbeddedApiServer server() {

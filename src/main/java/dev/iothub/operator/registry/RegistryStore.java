@@ -57,26 +57,69 @@ public final class RegistryStore {
    * Adds or replaces records (by id) in the region's registry: one read and one write per shard.
    */
   public void write(IoTHub hub, Region region, Collection<DeviceRecord> records, Instant now) {
+    change(hub, region, records, List.of(), now);
+  }
+
+  /** Removes records by id; ids that are not there are ignored. */
+  public void remove(IoTHub hub, Region region, Collection<String> ids, Instant now) {
+    change(hub, region, List.of(), ids, now);
+  }
+
+  /** The record of one device, reading only its shard; null when it is not registered. */
+  public DeviceRecord find(IoTHub hub, Region region, String id) {
+    Secret shard = getShard(hub, region, RegistryShard.indexOf(id, shardCount(hub)));
+    return shard == null
+        ? null
+        : decode(shard).stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+  }
+
+  private Secret getShard(IoTHub hub, Region region, int index) {
+    return client.secrets().inNamespace(region.namespace()).withName(shardName(hub, index)).get();
+  }
+
+  /**
+   * Applies upserts and removals shard by shard. Each shard is replaced with the resourceVersion it
+   * was read at, so two writers of one shard never lose each other's changes: the second gets a
+   * conflict and retries on fresh data.
+   */
+  private void change(
+      IoTHub hub,
+      Region region,
+      Collection<DeviceRecord> upserts,
+      Collection<String> removals,
+      Instant now) {
     if (hub.getStatus() != null && hub.getStatus().getOperation() != null) {
       throw new RegistryFrozenException(hub);
     }
     int shards = shardCount(hub);
-    Map<Integer, List<DeviceRecord>> byShard = new TreeMap<>();
-    for (DeviceRecord r : records) {
-      byShard.computeIfAbsent(RegistryShard.indexOf(r.id(), shards), i -> new ArrayList<>()).add(r);
+    Map<Integer, List<DeviceRecord>> upsertsByShard = new TreeMap<>();
+    for (DeviceRecord r : upserts) {
+      upsertsByShard
+          .computeIfAbsent(RegistryShard.indexOf(r.id(), shards), i -> new ArrayList<>())
+          .add(r);
     }
-    Map<Integer, Secret> existing = shards(hub, region);
+    Map<Integer, List<String>> removalsByShard = new TreeMap<>();
+    for (String id : removals) {
+      removalsByShard
+          .computeIfAbsent(RegistryShard.indexOf(id, shards), i -> new ArrayList<>())
+          .add(id);
+    }
+    // A change to one or two shards reads just those; a bulk change lists them all at once.
+    boolean few = upsertsByShard.size() + removalsByShard.size() <= 2;
+    Map<Integer, Secret> existing = few ? Map.of() : shards(hub, region);
     for (int index = 0; index < shards; index++) {
-      List<DeviceRecord> changes = byShard.getOrDefault(index, List.of());
-      Secret current = existing.get(index);
-      if (current != null && changes.isEmpty()) {
+      List<DeviceRecord> changes = upsertsByShard.getOrDefault(index, List.of());
+      List<String> gone = removalsByShard.getOrDefault(index, List.of());
+      if (changes.isEmpty() && gone.isEmpty()) {
         continue;
       }
+      Secret current = few ? getShard(hub, region, index) : existing.get(index);
       Map<String, DeviceRecord> merged = new LinkedHashMap<>();
       if (current != null) {
         decode(current).forEach(r -> merged.put(r.id(), r));
       }
       changes.forEach(r -> merged.put(r.id(), r));
+      gone.forEach(merged::remove);
       Secret desired = encode(hub, region, index, merged.values(), now);
       if (current == null) {
         client.resource(desired).create();

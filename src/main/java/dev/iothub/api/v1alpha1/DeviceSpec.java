@@ -1,0 +1,71 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DeviceSpec {
+  /** Azure IoT Hub's device id rules: up to 128 of these characters. */
+  public static final String ID_PATTERN = "^[A-Za-z0-9\\-.%_*?!(),=@$']{1,128}$";
+
+  @Required
+  @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+  @ValidationRule(value = "self == oldSelf", message = "hubName is immutable: create a new Device")
+  @JsonPropertyDescription("Name of the IoTHub, in the Device's namespace. Immutable.")
+  private String hubName;
+
+  @Pattern(ID_PATTERN)
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "deviceId is immutable: devices connect with it; create a new Device")
+  @JsonPropertyDescription(
+      "Device id the device connects with (its MQTT user name); the object's name when unset. Up"
+          + " to 128 letters, digits and - . % _ * ? ! ( ) , = @ $ '. Immutable.")
+  private String deviceId;
+
+  @Default("true")
+  @JsonPropertyDescription("False refuses the device's connections; its identity is kept.")
+  private Boolean enabled;
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription(
+      "An existing Secret in this namespace whose key primaryKey is the device key. When unset,"
+          + " the operator generates a key into the Secret <name>-key, with a connection string.")
+  private String keySecretName;
+
+  public String getHubName() {
+    return hubName;
+  }
+
+  public void setHubName(String hubName) {
+    this.hubName = hubName;
+  }
+
+  public String getDeviceId() {
+    return deviceId;
+  }
+
+  public void setDeviceId(String deviceId) {
+    this.deviceId = deviceId;
+  }
+
+  public Boolean getEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public String getKeySecretName() {
+    return keySecretName;
+  }
+
+  public void setKeySecretName(String keySecretName) {
+    this.keySecretName = keySecretName;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.iothub.operator.registry;
+
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.operator.broker.DeviceKeys;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The device key, in a Secret of the hub namespace: the only place it is kept. Generated once and
+ * owned by the Device (deleted with it); or a Secret the user names, which the operator only reads.
+ */
+public final class DeviceKeySecrets {
+  public static final String KEY = "primaryKey";
+  public static final String CONNECTION_STRING = "connectionString";
+
+  private final KubernetesClient client;
+
+  public DeviceKeySecrets(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static String generatedName(Device device) {
+    return device.getMetadata().getName() + "-key";
+  }
+
+  public static boolean generates(Device device) {
+    return device.getSpec().getKeySecretName() == null;
+  }
+
+  public static String secretName(Device device) {
+    return generates(device) ? generatedName(device) : device.getSpec().getKeySecretName();
+  }
+
+  /** The device key, or null when the named Secret or its key is missing. */
+  public String keyOf(Device device, String deviceId, String hostName) {
+    String ns = device.getMetadata().getNamespace();
+    Secret secret = client.secrets().inNamespace(ns).withName(secretName(device)).get();
+    if (secret != null && secret.getData() != null && secret.getData().get(KEY) != null) {
+      return decode(secret.getData().get(KEY));
+    }
+    if (!generates(device)) {
+      return null;
+    }
+    String key = DeviceKeys.newKey();
+    Secret created =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(generatedName(device))
+            .withNamespace(ns)
+            .addToLabels("app.kubernetes.io/managed-by", "iothub-operator")
+            .addToLabels("iothub.dev/hub-name", device.getSpec().getHubName())
+            .addToLabels("iothub.dev/device", device.getMetadata().getName())
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(device.getApiVersion())
+                    .withKind(device.getKind())
+                    .withName(device.getMetadata().getName())
+                    .withUid(device.getMetadata().getUid())
+                    .withController(true)
+                    .build())
+            .endMetadata()
+            .withType("Opaque")
+            .withData(
+                Map.of(
+                    KEY, encode(key),
+                    CONNECTION_STRING,
+                        encode(DeviceKeys.connectionString(hostName, deviceId, key))))
+            .build();
+    client.resource(created).create();
+    return key;
+  }
+
+  public void deleteGenerated(Device device) {
+    if (generates(device)) {
+      client
+          .secrets()
+          .inNamespace(device.getMetadata().getNamespace())
+          .withName(generatedName(device))
+          .delete();
+    }
+  }
+
+  private static String encode(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).trim();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.iothub.operator.registry;
+
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.DeviceStatus;
+import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.StatusDiff;
+import java.time.Instant;
+
+/** Builds a Device's status from the stored one; the Registered condition keeps its history. */
+public final class DeviceStatusBuilder {
+  public static final String REGISTERED = "Registered";
+
+  private final Device device;
+  private final DeviceStatus status;
+  private final Instant now;
+
+  public DeviceStatusBuilder(Device device, Instant now) {
+    this.device = device;
+    this.now = now;
+    DeviceStatus stored = StatusDiff.copy(device.getStatus(), DeviceStatus.class);
+    this.status = stored == null ? new DeviceStatus() : stored;
+    status.setObservedGeneration(device.getMetadata().getGeneration());
+  }
+
+  public DeviceStatusBuilder registered(String deviceId, String secretName, String message) {
+    status.setDeviceId(deviceId);
+    status.setKeySecretName(secretName);
+    return set(true, REGISTERED, message);
+  }
+
+  /** Not registered (or not as the spec says) for a reason a person or time can cure. */
+  public DeviceStatusBuilder notRegistered(String reason, String message) {
+    return set(false, reason, message);
+  }
+
+  /** A change waits for the running operation; what is registered now stays so. */
+  public DeviceStatusBuilder waiting(String reason, String message) {
+    status.setReason(reason);
+    status.setMessage(message);
+    return this;
+  }
+
+  public DeviceStatus build() {
+    return status;
+  }
+
+  private DeviceStatusBuilder set(boolean registered, String reason, String message) {
+    status.setRegistered(registered);
+    status.setReason(reason);
+    status.setMessage(message);
+    Conditions.set(
+        status.getConditions(),
+        REGISTERED,
+        registered,
+        reason,
+        message,
+        device.getMetadata().getGeneration(),
+        now);
+    return this;
+  }
+}
