@@ -74,8 +74,9 @@ class ChartRbacIT {
             List.of("iothubs/finalizers", "failoverrequests/finalizers", "devices/finalizers"),
             List.of("update")));
     p.addAll(perms(scope, "", List.of("services"), List.of("get", "create", "update", "delete")));
-    // Device keys: read a Secret a Device names, create and delete the generated ones.
-    p.addAll(perms(scope, "", List.of("secrets"), List.of("get", "create", "delete")));
+    // Device keys (read a named one, create and delete generated ones) and the hub's CA, server
+    // certificate (updated when reissued) and service credentials.
+    p.addAll(perms(scope, "", List.of("secrets"), List.of("get", "create", "update", "delete")));
     p.addAll(perms(scope, "", List.of("events"), List.of("create", "patch")));
     return p;
   }

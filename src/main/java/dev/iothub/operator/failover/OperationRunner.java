@@ -79,7 +79,8 @@ public final class OperationRunner {
       }
       boolean done =
           switch (op.getStep()) {
-            case MigratingRegistry -> migrate(hub, status, observed, source, target, now);
+            case MigratingRegistry ->
+                migrate(hub, locations, status, observed, source, target, now);
             case ActivatingTarget ->
                 rollout.isAvailable(hub, target, observed.plan().replicasIn(target));
             case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
@@ -129,6 +130,7 @@ public final class OperationRunner {
 
   private boolean migrate(
       IoTHub hub,
+      HubLocations locations,
       IoTHubStatusBuilder status,
       HubRollout.Observed observed,
       Region source,
@@ -142,6 +144,8 @@ public final class OperationRunner {
       op.setDevicesTotal(result.devices());
       op.setDevicesMigrated(result.devices());
       op.setSourceReachable(true);
+      // The target's brokers authenticate from the records just migrated, before they start.
+      rollout.applyAuth(hub, locations, null, now);
       return true;
     }
     // The source region is lost: the target serves from its standby copy, however old.

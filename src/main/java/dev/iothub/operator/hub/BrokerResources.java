@@ -2,11 +2,13 @@ package dev.iothub.operator.hub;
 
 import dev.iothub.api.v1alpha1.BrokerSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.AclFile;
 import dev.iothub.operator.broker.MosquittoConfig;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,6 +23,9 @@ public final class BrokerResources {
   static final long MOSQUITTO_UID = 1883L;
 
   static final String CONFIG_HASH = "iothub.dev/config-hash";
+  static final String FRAGMENTS_DIR = "/mosquitto/fragments";
+  static final String PASSWORDS =
+      MosquittoConfig.AUTH_DIR + "/" + MosquittoConfig.PASSWORD_FILE_NAME;
 
   private BrokerResources() {}
 
@@ -31,7 +36,12 @@ public final class BrokerResources {
         .withNamespace(region.namespace())
         .withLabels(HubNames.brokerLabels(hub, region.id()))
         .endMetadata()
-        .withData(Map.of(MosquittoConfig.FILE_NAME, MosquittoConfig.render()))
+        .withData(
+            Map.of(
+                MosquittoConfig.FILE_NAME,
+                MosquittoConfig.render(MosquittoConfig.Layout.inPod()),
+                AclFile.FILE_NAME,
+                BrokerAuth.acl()))
         .build();
   }
 
@@ -77,6 +87,9 @@ public final class BrokerResources {
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
+        // The reloader signals mosquitto (SIGHUP) in the next container: same uid, shared PIDs.
+        .withShareProcessNamespace(true)
+        .addToInitContainers(helper(hub, "assemble-passwords", ASSEMBLE))
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(MOSQUITTO_UID)
@@ -120,16 +133,127 @@ public final class BrokerResources {
         .withMountPath(MosquittoConfig.CONFIG_DIR)
         .withReadOnly(true)
         .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("tls")
+        .withMountPath(MosquittoConfig.TLS_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("auth")
+        .withMountPath(MosquittoConfig.AUTH_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
         .endContainer()
+        .addToContainers(helper(hub, "auth-reloader", RELOAD))
         .addNewVolume()
         .withName("config")
         .withNewConfigMap()
         .withName(HubNames.broker(hub))
         .endConfigMap()
         .endVolume()
+        .addNewVolume()
+        .withName("tls")
+        .withNewSecret()
+        .withSecretName(BrokerAuth.tlsSecret(hub))
+        .endSecret()
+        .endVolume()
+        .addNewVolume()
+        .withName("auth")
+        .withNewEmptyDir()
+        .withMedium("Memory")
+        .withSizeLimit(new Quantity("64Mi"))
+        .endEmptyDir()
+        .endVolume()
+        .addNewVolume()
+        .withName("fragments")
+        .withNewProjected()
+        .withSources(fragmentSources(hub))
+        .endProjected()
+        .endVolume()
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * The password file is assembled in the pod from fragments (one Secret per registry shard, so
+   * each object stays small): once before mosquitto starts, then whenever the kubelet updates the
+   * projected Secrets; mosquitto rereads password and ACL files on SIGHUP without dropping
+   * connections, so added, disabled and removed devices take effect with no restart.
+   */
+  static final String ASSEMBLE =
+      "cat "
+          + FRAGMENTS_DIR
+          + "/* > "
+          + PASSWORDS
+          + ".new && mv "
+          + PASSWORDS
+          + ".new "
+          + PASSWORDS;
+
+  static final String RELOAD =
+      "last=$(cat "
+          + FRAGMENTS_DIR
+          + "/* | md5sum); while true; do sleep 5; now=$(cat "
+          + FRAGMENTS_DIR
+          + "/* | md5sum); if [ \"$now\" != \"$last\" ]; then "
+          + ASSEMBLE
+          + " && pkill -HUP -x mosquitto && last=$now; fi; done";
+
+  private static io.fabric8.kubernetes.api.model.Container helper(
+      IoTHub hub, String name, String script) {
+    return new io.fabric8.kubernetes.api.model.ContainerBuilder()
+        .withName(name)
+        .withImage(image(hub))
+        .withCommand("/bin/sh", "-c", script)
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("5m"))
+        .addToRequests("memory", new Quantity("8Mi"))
+        .addToLimits("memory", new Quantity("64Mi"))
+        .endResources()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("fragments")
+        .withMountPath(FRAGMENTS_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("auth")
+        .withMountPath(MosquittoConfig.AUTH_DIR)
+        .endVolumeMount()
+        .build();
+  }
+
+  private static java.util.List<io.fabric8.kubernetes.api.model.VolumeProjection> fragmentSources(
+      IoTHub hub) {
+    java.util.List<io.fabric8.kubernetes.api.model.VolumeProjection> sources =
+        new java.util.ArrayList<>();
+    sources.add(fragment(BrokerAuth.serviceFragment(hub), "0-services"));
+    for (int i = 0; i < dev.iothub.operator.registry.RegistryStore.shardCount(hub); i++) {
+      sources.add(fragment(BrokerAuth.shardFragment(hub, i), "shard-" + i));
+    }
+    return sources;
+  }
+
+  private static io.fabric8.kubernetes.api.model.VolumeProjection fragment(
+      String secret, String path) {
+    // Optional: a shard without devices has no fragment.
+    return new io.fabric8.kubernetes.api.model.VolumeProjectionBuilder()
+        .withNewSecret()
+        .withName(secret)
+        .withOptional(true)
+        .addNewItem()
+        .withKey(MosquittoConfig.PASSWORD_FILE_NAME)
+        .withPath(path)
+        .endItem()
+        .endSecret()
         .build();
   }
 
@@ -150,9 +274,9 @@ public final class BrokerResources {
       return broker.getResources();
     }
     return new ResourceRequirementsBuilder()
-        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("50m"))
-        .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("32Mi"))
-        .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"))
+        .addToRequests("cpu", new Quantity("50m"))
+        .addToRequests("memory", new Quantity("32Mi"))
+        .addToLimits("memory", new Quantity("256Mi"))
         .build();
   }
 }

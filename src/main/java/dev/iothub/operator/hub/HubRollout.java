@@ -12,12 +12,60 @@ import java.util.List;
  * region must not wait for it).
  */
 public final class HubRollout {
+  private final KubernetesClient client;
   private final RegionBrokers brokers;
   private final StableEndpoint endpoint;
+  private final BrokerAuth auth;
 
   public HubRollout(KubernetesClient client, String clusterDomain) {
+    this.client = client;
     this.brokers = new RegionBrokers(client);
     this.endpoint = new StableEndpoint(client, clusterDomain);
+    this.auth = new BrokerAuth(client, endpoint);
+  }
+
+  /**
+   * Renders what the brokers of both regions need to authenticate devices, before they start.
+   *
+   * @param regionSecrets the metadata of a region's registry shards and rendered fragments (from
+   *     the informer cache), or null to list them from the API server
+   */
+  public void applyAuth(
+      IoTHub hub,
+      HubLocations locations,
+      java.util.function.Function<Region, List<io.fabric8.kubernetes.api.model.Secret>>
+          regionSecrets,
+      java.time.Instant now) {
+    List<Region> regions = List.of(locations.primary(), locations.secondary());
+    BrokerAuth.HubSecrets secrets = auth.ensureHubSecrets(hub, regions, now);
+    for (Region region : regions) {
+      if (!brokers.namespaceExists(region)) {
+        continue;
+      }
+      List<io.fabric8.kubernetes.api.model.Secret> inRegion =
+          regionSecrets != null
+              ? regionSecrets.apply(region)
+              : client
+                  .secrets()
+                  .inNamespace(region.namespace())
+                  .withLabelSelector(HubNames.ownerSelector(hub))
+                  .list()
+                  .getItems();
+      auth.apply(
+          hub,
+          region,
+          secrets,
+          ofComponent(inRegion, dev.iothub.operator.registry.RegistryStore.COMPONENT),
+          ofComponent(inRegion, BrokerAuth.COMPONENT));
+    }
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Secret> ofComponent(
+      List<io.fabric8.kubernetes.api.model.Secret> secrets, String component) {
+    return secrets.stream()
+        .filter(s -> s.getMetadata().getLabels() != null)
+        .filter(s -> component.equals(s.getMetadata().getLabels().get(HubNames.COMPONENT)))
+        .toList();
   }
 
   /** What the rollout saw: the plan, and the region namespaces that do not exist. */

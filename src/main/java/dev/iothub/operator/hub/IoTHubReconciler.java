@@ -4,7 +4,6 @@ import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
-import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.metrics.OperatorMetrics;
@@ -75,7 +74,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     var shards =
         regional(
                 InformerEventSourceConfiguration.from(Secret.class, IoTHub.class),
-                RegistryStore.COMPONENT)
+                "in (" + RegistryStore.COMPONENT + "," + BrokerAuth.COMPONENT + ")")
             .withName("registry-shards")
             .withItemStore(new MetadataOnlySecretStore());
     var requests =
@@ -101,7 +100,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
                 + HubNames.OPERATOR
                 + ","
                 + HubNames.COMPONENT
-                + "="
+                + (component.startsWith("in (") ? " " : "=")
                 + component)
         .withSecondaryToPrimaryMapper(
             o -> {
@@ -125,7 +124,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
-    IoTHubStatusBuilder status = new IoTHubStatusBuilder(hub, now);
+    IoTHubStatusBuilder status = new IoTHubStatusBuilder(hub, now, settings.failover());
     StatusWriter writer = new StatusWriter(client);
     EventRecorder events = new EventRecorder(client, clock);
     Condition readyBefore = status.readyCondition();
@@ -151,9 +150,17 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
 
     HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
     status.locations(locations, rollout.hostName(hub));
+    List<Secret> regionSecrets = context.getSecondaryResources(Secret.class).stream().toList();
+    rollout.applyAuth(
+        hub,
+        locations,
+        region ->
+            regionSecrets.stream()
+                .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
+                .toList(),
+        now);
     HubRollout.Observed observed = rollout.apply(hub, locations);
     Region serving = observed.plan().endpoint();
-    status.status().setQuota(FailoverRules.quota(status.status(), settings.failover(), now));
     status
         .status()
         .setRegistry(
@@ -293,10 +300,14 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return registry;
   }
 
-  private static RegistrySummary summarize(List<Secret> shards, IoTHub hub, Region region) {
+  private static RegistrySummary summarize(List<Secret> secrets, IoTHub hub, Region region) {
     return RegistryStore.summarize(
-        shards.stream()
+        secrets.stream()
             .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
+            .filter(
+                s ->
+                    RegistryStore.COMPONENT.equals(
+                        s.getMetadata().getLabels().get(HubNames.COMPONENT)))
             .toList(),
         RegistryStore.shardCount(hub));
   }

@@ -7,6 +7,8 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.failover.FailoverPolicy;
+import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -24,11 +26,13 @@ public final class IoTHubStatusBuilder {
   private final IoTHub hub;
   private final IoTHubStatus status;
   private final Instant now;
+  private final FailoverPolicy policy;
   private String problemMessage;
 
-  public IoTHubStatusBuilder(IoTHub hub, Instant now) {
+  public IoTHubStatusBuilder(IoTHub hub, Instant now, FailoverPolicy policy) {
     this.hub = hub;
     this.now = now;
+    this.policy = policy;
     IoTHubStatus stored = StatusDiff.copy(hub.getStatus(), IoTHubStatus.class);
     this.status = stored == null ? new IoTHubStatus() : stored;
     this.status.setObservedGeneration(hub.getMetadata().getGeneration());
@@ -87,6 +91,8 @@ public final class IoTHubStatusBuilder {
     }
     status.setState(state());
     status.setMessage(message());
+    // Derived from the history in every write, so it never lags an operation that just ended.
+    status.setQuota(FailoverRules.quota(status, policy, now));
     return status;
   }
 

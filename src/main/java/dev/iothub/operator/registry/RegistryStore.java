@@ -181,6 +181,11 @@ public final class RegistryStore {
   private static final String EMPTY_CHECKSUM =
       RegistryShard.checksum(RegistryShard.canonical(List.of()));
 
+  /** The records of a shard Secret read in full (with its data). */
+  public static List<DeviceRecord> records(Secret shard) {
+    return decode(shard);
+  }
+
   static List<DeviceRecord> decode(Secret shard) {
     String data = shard.getData() == null ? null : shard.getData().get(DATA_KEY);
     if (data == null) {

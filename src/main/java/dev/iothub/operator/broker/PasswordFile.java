@@ -1,0 +1,130 @@
+package dev.iothub.operator.broker;
+
+import dev.iothub.operator.registry.DeviceRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The broker's mosquitto password file ({@code user:$7$...} lines), rendered as fragments so that
+ * it stays within Kubernetes object limits at any fleet size: one fragment per registry shard
+ * (device lines) plus one for the service users. A fragment changes only when its shard changes, so
+ * a device update rewrites one object, not the whole file.
+ *
+ * <p>Mosquitto reads exactly one password file, so the broker pod assembles it. The fragments are
+ * Secrets in the region namespace (hashes are not for every reader of ConfigMaps), mounted together
+ * through one projected volume, one file per fragment. A small reloader container in the broker pod
+ * ({@code shareProcessNamespace: true}, same uid as mosquitto) concatenates them in name order into
+ * a temporary file on an {@code emptyDir}, and when the result differs from the live file renames
+ * it over {@code password_file} and sends SIGHUP to mosquitto. Mosquitto then rereads its password
+ * and ACL files without restarting: connected devices stay connected, and those no longer in the
+ * file (disabled or deleted) are disconnected. The kubelet swaps a projected volume's files
+ * atomically, so the reloader never reads half a fragment. Plain concatenation equals {@link
+ * #join(List)} because every fragment is empty or ends with a newline. An init container does the
+ * first join before mosquitto starts.
+ */
+public final class PasswordFile {
+  /**
+   * Largest fragment, in bytes. The API server limits a Secret's decoded data to 1 MiB; this leaves
+   * room for the object's metadata. About 6,000 devices with 36-character ids fit in one fragment.
+   */
+  public static final int MAX_FRAGMENT_BYTES = 900 * 1024;
+
+  private PasswordFile() {}
+
+  /**
+   * All fragments of a hub's password file: the service users first, then one per registry shard,
+   * in shard order.
+   */
+  public static List<String> fragments(
+      Map<ServiceUser, String> serviceHashes, List<? extends Collection<DeviceRecord>> shards) {
+    List<String> fragments = new ArrayList<>(shards.size() + 1);
+    fragments.add(serviceFragment(serviceHashes));
+    for (Collection<DeviceRecord> shard : shards) {
+      fragments.add(deviceFragment(shard));
+    }
+    return fragments;
+  }
+
+  /** The lines of every service user; each one must have a well-formed hash. */
+  public static String serviceFragment(Map<ServiceUser, String> hashes) {
+    StringBuilder out = new StringBuilder();
+    for (ServiceUser user : ServiceUser.values()) {
+      String hash = hashes.get(user);
+      if (!PasswordHashes.isWellFormed(hash)) {
+        throw new IllegalArgumentException("no well-formed hash for service user " + user);
+      }
+      appendLine(out, user.username(), hash);
+    }
+    return out.toString();
+  }
+
+  /**
+   * The lines of one registry shard: enabled devices that have a credential, sorted by id so that
+   * equal shards give equal bytes. Disabled devices, devices without a hash and records the broker
+   * could not serve ({@link #servable}) are left out, and so are refused by the broker.
+   *
+   * @throws IllegalStateException when the fragment would exceed {@link #MAX_FRAGMENT_BYTES}: the
+   *     hub needs more registry shards
+   */
+  public static String deviceFragment(Collection<DeviceRecord> shard) {
+    List<DeviceRecord> sorted = new ArrayList<>(shard.size());
+    for (DeviceRecord record : shard) {
+      if (servable(record)) {
+        sorted.add(record);
+      }
+    }
+    sorted.sort(Comparator.comparing(DeviceRecord::id));
+    StringBuilder out = new StringBuilder(sorted.size() * 160);
+    String previous = null;
+    for (DeviceRecord record : sorted) {
+      if (record.id().equals(previous)) {
+        throw new IllegalArgumentException("device " + record.id() + " appears twice in a shard");
+      }
+      previous = record.id();
+      appendLine(out, record.id(), record.credentialHash());
+    }
+    String fragment = out.toString();
+    int bytes = fragment.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_FRAGMENT_BYTES) {
+      throw new IllegalStateException(
+          "a password file fragment of "
+              + sorted.size()
+              + " devices is "
+              + bytes
+              + " bytes, more than "
+              + MAX_FRAGMENT_BYTES
+              + "; the hub has too many devices for its registry.shards");
+    }
+    return fragment;
+  }
+
+  /** Whether the broker lets this device in: enabled, valid id, well-formed hash. */
+  public static boolean servable(DeviceRecord record) {
+    return record.enabled()
+        && DeviceIds.isValid(record.id())
+        && PasswordHashes.isWellFormed(record.credentialHash());
+  }
+
+  /**
+   * The whole password file: the fragments in order. Each fragment is empty or ends with a newline,
+   * so this is what {@code cat} of the fragment files gives in the broker pod.
+   */
+  public static String join(List<String> fragments) {
+    StringBuilder out = new StringBuilder();
+    for (String fragment : fragments) {
+      if (!fragment.isEmpty() && !fragment.endsWith("\n")) {
+        throw new IllegalArgumentException("a password file fragment must end with a newline");
+      }
+      out.append(fragment);
+    }
+    return out.toString();
+  }
+
+  private static void appendLine(StringBuilder out, String username, String hash) {
+    out.append(username).append(':').append(hash).append('\n');
+  }
+}

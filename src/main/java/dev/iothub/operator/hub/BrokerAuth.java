@@ -1,0 +1,282 @@
+package dev.iothub.operator.hub;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.AclFile;
+import dev.iothub.operator.broker.DeviceKeys;
+import dev.iothub.operator.broker.HubCertificates;
+import dev.iothub.operator.broker.MosquittoConfig;
+import dev.iothub.operator.broker.PasswordFile;
+import dev.iothub.operator.broker.PasswordHashes;
+import dev.iothub.operator.broker.ServiceUser;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryShard;
+import dev.iothub.operator.registry.RegistryStore;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a broker needs to let devices in, and nothing else: in the hub namespace the hub's CA, its
+ * server certificate and the service credentials (generated once, the only place keys live); in
+ * each region namespace the server certificate and the password file as fragments, one per registry
+ * shard, each re-rendered only when its shard's checksum changes. The broker pod joins the
+ * fragments (see BrokerResources) so every object stays far below the 1 MiB limit.
+ */
+public final class BrokerAuth {
+  public static final String COMPONENT = "broker-auth";
+  static final String SOURCE_CHECKSUM = "iothub.dev/source-checksum";
+  static final String BACKEND_KEY = "backendKey";
+  static final String PROBE_KEY = "probeKey";
+  static final String BACKEND_CONNECTION_STRING = "backendConnectionString";
+
+  private final KubernetesClient client;
+  private final StableEndpoint endpoint;
+  private final ObjectWriter writer;
+
+  public BrokerAuth(KubernetesClient client, StableEndpoint endpoint) {
+    this.client = client;
+    this.endpoint = endpoint;
+    this.writer = new ObjectWriter(client);
+  }
+
+  /** The hub's credentials and certificates, as kept in its namespace. */
+  public record HubSecrets(
+      String caPem, String certPem, String keyPem, String backendKey, String probeKey) {}
+
+  public static String caSecret(IoTHub hub) {
+    return hub.getMetadata().getName() + "-ca";
+  }
+
+  public static String serviceSecret(IoTHub hub) {
+    return hub.getMetadata().getName() + "-service-credentials";
+  }
+
+  public static String tlsSecret(IoTHub hub) {
+    return HubNames.broker(hub) + "-tls";
+  }
+
+  public static String serviceFragment(IoTHub hub) {
+    return HubNames.broker(hub) + "-auth-svc";
+  }
+
+  public static String shardFragment(IoTHub hub, int index) {
+    return HubNames.broker(hub) + "-auth-" + index;
+  }
+
+  /** Creates what is missing in the hub namespace; reissues the server certificate when due. */
+  public HubSecrets ensureHubSecrets(IoTHub hub, List<Region> regions, Instant now) {
+    String ns = hub.getMetadata().getNamespace();
+    Secret ca = client.secrets().inNamespace(ns).withName(caSecret(hub)).get();
+    if (ca == null) {
+      HubCertificates.Issued issued =
+          HubCertificates.newCertificateAuthority(hub.getMetadata().getName(), now);
+      ca =
+          create(
+              hub,
+              caSecret(hub),
+              Map.of("ca.crt", issued.certificatePem(), "ca.key", issued.privateKeyPem()));
+    }
+    HubCertificates.Issued caIssued =
+        new HubCertificates.Issued(text(ca, "ca.crt"), text(ca, "ca.key"));
+    List<String> names = new ArrayList<>();
+    names.add(endpoint.hostName(hub));
+    regions.forEach(r -> names.add(endpoint.regionHostName(hub, r)));
+    Secret tls = client.secrets().inNamespace(ns).withName(tlsSecret(hub)).get();
+    if (tls == null || HubCertificates.needsReissue(text(tls, "tls.crt"), caIssued, names, now)) {
+      HubCertificates.Issued server = HubCertificates.newServerCertificate(caIssued, names, now);
+      Map<String, String> data =
+          Map.of(
+              "tls.crt",
+              server.certificatePem(),
+              "tls.key",
+              server.privateKeyPem(),
+              "ca.crt",
+              caIssued.certificatePem());
+      tls =
+          tls == null
+              ? create(hub, tlsSecret(hub), data)
+              : client.resource(withData(tls, data)).update();
+    }
+    Secret service = client.secrets().inNamespace(ns).withName(serviceSecret(hub)).get();
+    if (service == null) {
+      String backend = DeviceKeys.newKey();
+      service =
+          create(
+              hub,
+              serviceSecret(hub),
+              Map.of(
+                  BACKEND_KEY,
+                  backend,
+                  PROBE_KEY,
+                  DeviceKeys.newKey(),
+                  BACKEND_CONNECTION_STRING,
+                  "HostName="
+                      + endpoint.hostName(hub)
+                      + ";SharedAccessKeyName="
+                      + ServiceUser.BACKEND.username()
+                      + ";SharedAccessKey="
+                      + backend));
+    }
+    return new HubSecrets(
+        caIssued.certificatePem(),
+        text(tls, "tls.crt"),
+        text(tls, "tls.key"),
+        text(service, BACKEND_KEY),
+        text(service, PROBE_KEY));
+  }
+
+  /**
+   * Renders the region's certificate and password fragments. {@code shards} and {@code fragments}
+   * are the metadata (from the informer cache) of the region's registry shards and of the fragments
+   * rendered before; only fragments whose source checksum differs are rendered again.
+   */
+  public void apply(
+      IoTHub hub, Region region, HubSecrets secrets, List<Secret> shards, List<Secret> fragments) {
+    Map<String, String> tls = new LinkedHashMap<>();
+    tls.put("ca.crt", secrets.caPem());
+    tls.put("tls.crt", secrets.certPem());
+    tls.put("tls.key", secrets.keyPem());
+    writer.apply(regional(hub, region, tlsSecret(hub), "kubernetes.io/tls", tls, null), s -> null);
+
+    Map<String, Secret> rendered = new LinkedHashMap<>();
+    fragments.forEach(f -> rendered.put(f.getMetadata().getName(), f));
+    String keysChecksum =
+        RegistryShard.checksum(
+            (secrets.backendKey() + "\n" + secrets.probeKey()).getBytes(StandardCharsets.UTF_8));
+    Secret svc = rendered.get(serviceFragment(hub));
+    if (svc == null || !keysChecksum.equals(annotation(svc, SOURCE_CHECKSUM))) {
+      Map<ServiceUser, String> hashes = new EnumMap<>(ServiceUser.class);
+      hashes.put(ServiceUser.BACKEND, PasswordHashes.hash(secrets.backendKey()));
+      hashes.put(ServiceUser.PROBE, PasswordHashes.hash(secrets.probeKey()));
+      put(
+          regional(
+              hub,
+              region,
+              serviceFragment(hub),
+              "Opaque",
+              Map.of(MosquittoConfig.PASSWORD_FILE_NAME, PasswordFile.serviceFragment(hashes)),
+              keysChecksum),
+          svc);
+    }
+    RegistryStore store = new RegistryStore(client);
+    for (Secret shard : shards) {
+      int index = Integer.parseInt(annotation(shard, RegistryStore.SHARD));
+      String checksum = annotation(shard, RegistryStore.CHECKSUM);
+      Secret fragment = rendered.get(shardFragment(hub, index));
+      if (fragment != null && checksum.equals(annotation(fragment, SOURCE_CHECKSUM))) {
+        continue;
+      }
+      Secret full =
+          client
+              .secrets()
+              .inNamespace(region.namespace())
+              .withName(shard.getMetadata().getName())
+              .get();
+      if (full == null) {
+        continue; // deleted since the cache saw it; its delete event brings us back
+      }
+      String lines = PasswordFile.deviceFragment(RegistryStore.records(full));
+      put(
+          regional(
+              hub,
+              region,
+              shardFragment(hub, index),
+              "Opaque",
+              Map.of(MosquittoConfig.PASSWORD_FILE_NAME, lines),
+              checksum),
+          fragment);
+    }
+  }
+
+  /** The ACL: device isolation by pattern, constant whatever the fleet's size. */
+  public static String acl() {
+    return AclFile.render();
+  }
+
+  private void put(Secret desired, Secret existing) {
+    if (existing == null) {
+      client.resource(desired).createOr(r -> r.update());
+    } else {
+      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+    }
+  }
+
+  private static Secret regional(
+      IoTHub hub,
+      Region region,
+      String name,
+      String type,
+      Map<String, String> data,
+      String sourceChecksum) {
+    SecretBuilder b =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(region.namespace())
+            .withLabels(HubNames.ownerLabels(hub))
+            .addToLabels(HubNames.COMPONENT, COMPONENT)
+            .addToLabels(HubNames.REGION, region.id())
+            .endMetadata()
+            .withType(type)
+            .withData(encode(data));
+    if (sourceChecksum != null) {
+      b.editMetadata().addToAnnotations(SOURCE_CHECKSUM, sourceChecksum).endMetadata();
+    }
+    return b.build();
+  }
+
+  private Secret create(IoTHub hub, String name, Map<String, String> data) {
+    Secret s =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(hub.getMetadata().getNamespace())
+            .withLabels(HubNames.ownerLabels(hub))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(hub.getApiVersion())
+                    .withKind(hub.getKind())
+                    .withName(hub.getMetadata().getName())
+                    .withUid(hub.getMetadata().getUid())
+                    .withController(true)
+                    .build())
+            .endMetadata()
+            .withType("Opaque")
+            .withData(encode(data))
+            .build();
+    return client.resource(s).create();
+  }
+
+  private static Secret withData(Secret s, Map<String, String> data) {
+    s.setData(encode(data));
+    return s;
+  }
+
+  private static Map<String, String> encode(Map<String, String> data) {
+    Map<String, String> out = new LinkedHashMap<>();
+    data.forEach(
+        (k, v) ->
+            out.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return out;
+  }
+
+  private static String text(Secret s, String key) {
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  private static String annotation(Secret s, String key) {
+    return s.getMetadata().getAnnotations() == null
+        ? null
+        : s.getMetadata().getAnnotations().get(key);
+  }
+}
