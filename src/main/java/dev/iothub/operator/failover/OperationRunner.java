@@ -12,6 +12,7 @@ import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.hub.IoTHubStatusBuilder;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
@@ -39,6 +40,7 @@ public final class OperationRunner {
   private final int historyLimit;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final RegionCatalog regions;
 
   public OperationRunner(
       KubernetesClient client,
@@ -47,7 +49,8 @@ public final class OperationRunner {
       FailoverPolicy policy,
       int historyLimit,
       Clock clock,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      RegionCatalog regions) {
     this.client = client;
     this.rollout = rollout;
     this.writer = new StatusWriter(client);
@@ -56,6 +59,7 @@ public final class OperationRunner {
     this.historyLimit = historyLimit;
     this.clock = clock;
     this.metrics = metrics;
+    this.regions = regions;
   }
 
   /** Advances the operation as far as it can go now; returns the hub as last written. */
@@ -138,6 +142,8 @@ public final class OperationRunner {
       Instant now) {
     ActiveOperation op = status.status().getOperation();
     if (observed.exists(source)) {
+      // Fence off writers first: a write that read a shard before the mark fails and waits.
+      new RegistryStore(client).freeze(hub, source, now);
       RegistryMigration.MigrationResult result =
           new RegistryMigration(client)
               .migrate(hub, source, target, now, migrated -> op.setDevicesMigrated(migrated));
@@ -180,6 +186,7 @@ public final class OperationRunner {
   private IoTHub complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
+    unfreeze(hub, op.getSource().getId());
     OperationRecord record = record(op, RequestPhase.Succeeded, null, standbyNote(op), now);
     s.setCurrentLocation(op.getTarget());
     s.setFailoverLocation(op.getSource());
@@ -197,6 +204,7 @@ public final class OperationRunner {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
     String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
+    unfreeze(hub, op.getSource().getId());
     s.setOperation(null);
     OperationRecord record = record(op, RequestPhase.Failed, reason, full, now);
     OperationHistory.append(s, record, historyLimit, policy, now);
@@ -204,6 +212,14 @@ public final class OperationRunner {
     metrics.recorded(record);
     events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
     return written;
+  }
+
+  /** Lifts the writers' fence from a region that is reachable; a lost one has none to lift. */
+  private void unfreeze(IoTHub hub, String regionId) {
+    Region region = regions.find(regionId).orElse(null);
+    if (region != null && client.namespaces().withName(region.namespace()).get() != null) {
+      new RegistryStore(client).unfreeze(hub, region);
+    }
   }
 
   /** For a failover away from a lost region: what the target serves and how old it is. */

@@ -143,7 +143,14 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     }
     OperationRunner runner =
         new OperationRunner(
-            client, rollout, events, settings.failover(), settings.historyLimit(), clock, metrics);
+            client,
+            rollout,
+            events,
+            settings.failover(),
+            settings.historyLimit(),
+            clock,
+            metrics,
+            settings.regions());
     if (status.status().getOperation() != null) {
       hub = runner.run(hub, resolution.locations(), status);
     }
@@ -275,6 +282,16 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     RegistrySummary standby = summarize(shards, hub, locations.failover());
     RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
     String syncedAt = stored == null ? null : stored.getStandbySyncedAt();
+    if (!frozen
+        && observed.exists(locations.current())
+        && shards.stream()
+            .anyMatch(
+                s ->
+                    locations.current().namespace().equals(s.getMetadata().getNamespace())
+                        && RegistryStore.isFrozen(s))) {
+      // A fence left by an operation that ended in a crash: lift it so devices can register.
+      new RegistryStore(context.getClient()).unfreeze(hub, locations.current());
+    }
     boolean bothRegions =
         observed.exists(locations.current()) && observed.exists(locations.failover());
     if (!frozen && bothRegions) {

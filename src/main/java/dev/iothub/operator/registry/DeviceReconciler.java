@@ -172,13 +172,23 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
         || stored.enabled() != enabled
         || stored.credentialHash() == null
         || !PasswordHashes.verify(key, stored.credentialHash())) {
-      store.write(
-          hub,
-          region,
-          List.of(
-              new DeviceRecord(
-                  id, enabled, PasswordHashes.hash(key), Timestamps.format(clock.instant()))),
-          clock.instant());
+      try {
+        store.write(
+            hub,
+            region,
+            List.of(
+                new DeviceRecord(
+                    id, enabled, PasswordHashes.hash(key), Timestamps.format(clock.instant()))),
+            clock.instant());
+      } catch (RegistryFrozenException e) {
+        // The hub started an operation after we read its status: the shard's fence caught it.
+        status.waiting(
+            "RegistryFrozen",
+            "An operation of "
+                + hub.getMetadata().getName()
+                + " is running; this change is applied when it completes.");
+        return WAIT;
+      }
     }
     status.registered(
         id,

@@ -33,6 +33,14 @@ public final class RegistryStore {
   public static final String CHECKSUM = "iothub.dev/checksum";
   public static final String SHARD = "iothub.dev/shard";
   public static final String SYNCED_AT = "iothub.dev/synced-at";
+
+  /**
+   * Set on every shard of the source region when an operation starts. Marking a shard changes its
+   * resourceVersion, so a writer that read the shard before the mark fails its update (409) and,
+   * reading again, sees the mark and waits: no write can slip in behind a migration.
+   */
+  public static final String FROZEN = "iothub.dev/frozen";
+
   public static final String COMPONENT = "registry";
   public static final String SECRET_TYPE = "iothub.dev/registry-shard";
 
@@ -114,6 +122,9 @@ public final class RegistryStore {
         continue;
       }
       Secret current = few ? getShard(hub, region, index) : existing.get(index);
+      if (current != null && isFrozen(current)) {
+        throw new RegistryFrozenException(hub);
+      }
       Map<String, DeviceRecord> merged = new LinkedHashMap<>();
       if (current != null) {
         decode(current).forEach(r -> merged.put(r.id(), r));
@@ -250,6 +261,7 @@ public final class RegistryStore {
             .addToLabels(HubNames.REGION, target.id())
             .withAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()))
             .addToAnnotations(SYNCED_AT, Timestamps.format(now))
+            .removeFromAnnotations(FROZEN)
             .endMetadata()
             .withType(SECRET_TYPE)
             .withData(new LinkedHashMap<>(source.getData()))
@@ -257,12 +269,53 @@ public final class RegistryStore {
     return copy;
   }
 
+  /** Same records, and the copy is not marked frozen (a mark left from an earlier operation). */
   static boolean sameContent(Secret a, Secret b) {
     return a != null
         && b != null
+        && !isFrozen(b)
         && Objects.equals(
             a.getMetadata().getAnnotations().get(CHECKSUM),
             b.getMetadata().getAnnotations().get(CHECKSUM));
+  }
+
+  public static boolean isFrozen(Secret shard) {
+    return shard.getMetadata().getAnnotations() != null
+        && "true".equals(shard.getMetadata().getAnnotations().get(FROZEN));
+  }
+
+  /**
+   * Marks every shard of the region frozen (creating empty ones where none exist, so a writer
+   * cannot create one behind the migration). Idempotent.
+   */
+  public void freeze(IoTHub hub, Region region, Instant now) {
+    Map<Integer, Secret> existing = shards(hub, region);
+    for (int index = 0; index < shardCount(hub); index++) {
+      Secret shard = existing.get(index);
+      if (shard == null) {
+        Secret empty = encode(hub, region, index, List.of(), now);
+        empty.getMetadata().getAnnotations().put(FROZEN, "true");
+        client.resource(empty).createOr(r -> r.update());
+      } else if (!isFrozen(shard)) {
+        shard.getMetadata().getAnnotations().put(FROZEN, "true");
+        client.resource(shard).update();
+      }
+    }
+  }
+
+  /** Lifts the marks of {@link #freeze}; shards that were created empty by it are removed. */
+  public void unfreeze(IoTHub hub, Region region) {
+    for (Secret shard : shards(hub, region).values()) {
+      if (!isFrozen(shard)) {
+        continue;
+      }
+      if ("0".equals(shard.getMetadata().getAnnotations().get(RECORDS))) {
+        client.resource(shard).delete();
+      } else {
+        shard.getMetadata().getAnnotations().remove(FROZEN);
+        client.resource(shard).update();
+      }
+    }
   }
 
   private static String sha256(String text) {

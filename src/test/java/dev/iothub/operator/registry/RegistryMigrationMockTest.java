@@ -119,6 +119,39 @@ class RegistryMigrationMockTest {
         .hasMessageContaining("frozen while an operation runs");
   }
 
+  @Test
+  void aFrozenRegionRefusesWritesEvenFromAWriterThatReadTheHubBefore() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(100, "device-"), NOW);
+    int present = store.shards(hub, west).size();
+
+    store.freeze(hub, west, NOW);
+
+    // The writer saw no operation in the hub's status; the fence on the shards stops it anyway.
+    assertThatThrownBy(() -> store.write(hub, west, HubFixtures.devices(1, "late-"), NOW))
+        .isInstanceOf(RegistryFrozenException.class);
+    assertThat(store.shards(hub, west)).hasSize(RegistryStore.shardCount(hub));
+    assertThat(
+            RegistryStore.summarize(store.shards(hub, west).values(), RegistryStore.shardCount(hub))
+                .devices())
+        .isEqualTo(100);
+
+    store.unfreeze(hub, west);
+    assertThat(store.shards(hub, west)).hasSize(present);
+    store.write(hub, west, HubFixtures.devices(1, "late-"), NOW);
+    assertThat(store.find(hub, west, "late-0")).isNotNull();
+  }
+
+  @Test
+  void aCopyOfAFrozenShardIsNotFrozen() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(100, "device-"), NOW);
+    store.freeze(hub, west, NOW);
+    new RegistryMigration(server.client()).migrate(hub, west, westCentral, NOW, n -> {});
+    assertThat(store.shards(hub, westCentral).values()).noneMatch(RegistryStore::isFrozen);
+    store.write(hub, westCentral, HubFixtures.devices(1, "after-"), NOW);
+  }
+
   /** Size of a shard's stored bytes. */
   private static final class Base64Length {
     static int decoded(Secret s) {
