@@ -32,6 +32,8 @@ public final class IoTHubOperatorMain {
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
     System.setProperty("quarkus.http.port", "0");
+    // The embedded server has no brokers to probe over MQTT.
+    System.setProperty("iothub.probe.enabled", "false");
     if (System.getProperty("quarkus.log.level") == null) {
       System.setProperty("quarkus.log.level", "WARN");
     }

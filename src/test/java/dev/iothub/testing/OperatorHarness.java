@@ -5,6 +5,7 @@ import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.embedded.EmbeddedApiServer;
 import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverRequestReconciler;
 import dev.iothub.operator.hub.IoTHubReconciler;
 import dev.iothub.operator.metrics.OperatorMetrics;
@@ -31,6 +32,8 @@ public final class OperatorHarness implements AutoCloseable {
   private final SimulatedKubelet kubelet;
   private final AdjustableClock clock = new AdjustableClock();
   private final OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
+  // No brokers run on the embedded server: probing is off unless a test points it at real ones.
+  private volatile BrokerProbe probe = BrokerProbe.disabled();
   private final Function<OperatorHarness, List<Object>> reconcilers;
   private OperatorSettings settings;
   private Operator operator;
@@ -66,7 +69,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   private static List<Object> allReconcilers(OperatorHarness h) {
     return List.of(
-        new IoTHubReconciler(h.settings, h.clock, h.metrics),
+        new IoTHubReconciler(
+            h.settings, h.clock, h.metrics, (hub, region) -> h.probe.probe(hub, region)),
         new FailoverRequestReconciler(h.clock),
         new DeviceReconciler(h.settings, h.clock));
   }
@@ -81,6 +85,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   public SimulatedKubelet kubelet() {
     return kubelet;
+  }
+
+  /** Probes failover targets with this from now on (a real mosquitto, in an IT). */
+  public void probeWith(BrokerProbe probe) {
+    this.probe = probe;
   }
 
   public OperatorMetrics metrics() {

@@ -41,6 +41,20 @@ public interface IoTHubConfig {
 
   LeaderElection leaderElection();
 
+  Probe probe();
+
+  interface Probe {
+    /**
+     * Whether a failover checks the target's brokers with an MQTT round trip before switching the
+     * endpoint to them. Needs network access from the operator to the region's broker Services.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("PT10S")
+    Duration timeout();
+  }
+
   interface LeaderElection {
     /** Whether replicas elect a leader on a Lease; only the leader reconciles. */
     @WithDefault("false")

@@ -1,9 +1,12 @@
 package dev.iothub.operator.config;
 
+import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverPolicy;
+import dev.iothub.operator.hub.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +70,14 @@ public class OperatorBeans {
   @Singleton
   OperatorMetrics metrics(MeterRegistry registry) {
     return new OperatorMetrics(registry);
+  }
+
+  @Produces
+  @Singleton
+  BrokerProbe probe(IoTHubConfig config, KubernetesClient client) {
+    return config.probe().enabled()
+        ? new MqttBrokerProbe(client, config.clusterDomain(), config.probe().timeout())
+        : BrokerProbe.disabled();
   }
 
   @Produces

@@ -7,6 +7,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.StepTiming;
+import dev.iothub.operator.broker.MqttProbe;
 import dev.iothub.operator.hub.HubLocations;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.hub.IoTHubStatusBuilder;
@@ -41,6 +42,8 @@ public final class OperationRunner {
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final RegionCatalog regions;
+  private final BrokerProbe probe;
+  private MqttProbe.Result lastProbe;
 
   public OperationRunner(
       KubernetesClient client,
@@ -50,7 +53,8 @@ public final class OperationRunner {
       int historyLimit,
       Clock clock,
       OperatorMetrics metrics,
-      RegionCatalog regions) {
+      RegionCatalog regions,
+      BrokerProbe probe) {
     this.client = client;
     this.rollout = rollout;
     this.writer = new StatusWriter(client);
@@ -60,6 +64,34 @@ public final class OperationRunner {
     this.clock = clock;
     this.metrics = metrics;
     this.regions = regions;
+    this.probe = probe;
+  }
+
+  /**
+   * An MQTT round trip with the target's brokers before the endpoint switches to them; the result
+   * is the hub's BrokerProbe condition. A failing probe is retried until the step's deadline, then
+   * fails the operation with reason ProbeFailed.
+   */
+  private boolean probed(IoTHub hub, IoTHubStatusBuilder status, Region target) {
+    MqttProbe.Result result = probe.probe(hub, target);
+    lastProbe = result;
+    if (result == null) {
+      return true;
+    }
+    status.probe(
+        result.succeeded(),
+        result.outcome().reason(),
+        result.succeeded()
+            ? "An MQTT round trip with the broker in "
+                + target.displayName()
+                + " took "
+                + result.elapsed().toMillis()
+                + " ms."
+            : "The MQTT probe of the broker in "
+                + target.displayName()
+                + " failed: "
+                + result.message());
+    return result.succeeded();
   }
 
   /** Advances the operation as far as it can go now; returns the hub as last written. */
@@ -86,13 +118,29 @@ public final class OperationRunner {
             case MigratingRegistry ->
                 migrate(hub, locations, status, observed, source, target, now);
             case ActivatingTarget ->
-                rollout.isAvailable(hub, target, observed.plan().replicasIn(target));
+                rollout.isAvailable(hub, target, observed.plan().replicasIn(target))
+                    && probed(hub, status, target);
             case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
             case DeactivatingSource, Completing -> true;
           };
       if (!done) {
         Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
         if (inStep.compareTo(policy.stepDeadline()) > 0) {
+          if (op.getStep() == OperationStep.ActivatingTarget
+              && lastProbe != null
+              && !lastProbe.succeeded()) {
+            return fail(
+                hub,
+                status,
+                "ProbeFailed",
+                "The MQTT probe of the broker in "
+                    + target.displayName()
+                    + " failed ("
+                    + lastProbe.outcome().reason()
+                    + "): "
+                    + lastProbe.message()
+                    + ".");
+          }
           return op.getStep() == OperationStep.ActivatingTarget
               ? fail(
                   hub,

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.metrics.OperatorMetrics;
@@ -59,11 +60,14 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   private final OperatorSettings settings;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final BrokerProbe probe;
 
-  public IoTHubReconciler(OperatorSettings settings, Clock clock, OperatorMetrics metrics) {
+  public IoTHubReconciler(
+      OperatorSettings settings, Clock clock, OperatorMetrics metrics, BrokerProbe probe) {
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
+    this.probe = probe;
   }
 
   @Override
@@ -150,7 +154,8 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
             settings.historyLimit(),
             clock,
             metrics,
-            settings.regions());
+            settings.regions(),
+            probe);
     if (status.status().getOperation() != null) {
       hub = runner.run(hub, resolution.locations(), status);
     }

@@ -22,6 +22,7 @@ import java.util.List;
 public final class IoTHubStatusBuilder {
   public static final String READY = "Ready";
   public static final String OPERATION_IN_PROGRESS = "OperationInProgress";
+  public static final String BROKER_PROBE = "BrokerProbe";
 
   private final IoTHub hub;
   private final IoTHubStatus status;
@@ -60,6 +61,12 @@ public final class IoTHubStatusBuilder {
 
   public IoTHubStatusBuilder ready(boolean ready, String reason, String message) {
     Conditions.set(conditions(), READY, ready, reason, message, generation(), now);
+    return this;
+  }
+
+  /** The result of the last MQTT probe of a failover target. */
+  public IoTHubStatusBuilder probe(boolean succeeded, String reason, String message) {
+    Conditions.set(conditions(), BROKER_PROBE, succeeded, reason, message, generation(), now);
     return this;
   }
 

@@ -1,0 +1,165 @@
+package dev.iothub.operator.broker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real {@code /usr/sbin/mosquitto -c <config>} for a test: started on a loopback port, ready when
+ * it says it is running, its output captured so that a failing test can show it, stopped on {@link
+ * #close()}.
+ */
+final class MosquittoProcess implements AutoCloseable {
+  static final String BINARY = "/usr/sbin/mosquitto";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Process process;
+  private final int port;
+  private final List<String> log = new ArrayList<>();
+  private final Thread reader;
+
+  private MosquittoProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+    this.reader = new Thread(this::readLog, "mosquitto-log-" + port);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts mosquitto with {@code configFile} and waits until it listens on {@code port}. */
+  static MosquittoProcess start(Path configFile, int port) {
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(BINARY, "-c", configFile.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot run " + BINARY + " (scripts/install-test-tools.sh installs it)", e);
+    }
+    MosquittoProcess broker = new MosquittoProcess(process, port);
+    broker.awaitListening();
+    return broker;
+  }
+
+  /** A loopback port that was free a moment ago. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Sends SIGHUP, mosquitto's signal to reread its password and ACL files, and waits until the log
+   * shows that it did.
+   */
+  void reload() {
+    int reloadsBefore = count("Reloading config");
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -HUP failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (count("Reloading config") == reloadsBefore) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("mosquitto did not reload; log:\n" + log());
+      }
+      sleep(10);
+    }
+  }
+
+  /** Everything mosquitto printed so far. */
+  String log() {
+    synchronized (log) {
+      return String.join("\n", log);
+    }
+  }
+
+  int count(String text) {
+    synchronized (log) {
+      return (int) log.stream().filter(line -> line.contains(text)).count();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+      reader.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // mosquitto logs "running" once its listeners are open (the rendered config logs to stderr,
+  // which is unbuffered, so the line shows up at once).
+  private void awaitListening() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        sleep(50); // let the reader drain the last lines
+        throw new IllegalStateException(
+            "mosquitto exited with " + process.exitValue() + "; log:\n" + log());
+      }
+      if (count(" running") > 0) {
+        return;
+      }
+      sleep(10);
+    }
+    close();
+    throw new IllegalStateException("mosquitto did not start on " + port + "; log:\n" + log());
+  }
+
+  private void readLog() {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (log) {
+          log.add(line);
+        }
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

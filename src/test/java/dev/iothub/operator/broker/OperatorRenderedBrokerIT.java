@@ -1,0 +1,335 @@
+package dev.iothub.operator.broker;
+
+import static dev.iothub.testing.HubFixtures.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.hub.BrokerAuth;
+import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.status.Conditions;
+import dev.iothub.testing.HubFixtures;
+import dev.iothub.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end on real mosquitto: the operator runs on the embedded API server, and each region's
+ * broker is started from the objects the operator wrote there (its ConfigMap, certificate and
+ * password fragments, joined by the pod's own assemble script), with only the mount paths and the
+ * port moved to a temporary directory. A device applied as a Device connects with the key from its
+ * Secret, a failover probes the target broker over MQTT, and the device then connects there.
+ */
+class OperatorRenderedBrokerIT {
+  private static final Duration DELIVERY = Duration.ofSeconds(5);
+  private OperatorHarness h;
+  private IoTHub hub;
+  private final Map<String, Integer> ports = new HashMap<>();
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    h = OperatorHarness.start();
+    h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
+    hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : cleanup) {
+      c.close();
+    }
+    h.close();
+  }
+
+  @Test
+  void aDeviceConnectsToTheRenderedBrokerAndAfterAFailoverToTheOtherRegionsBroker()
+      throws Exception {
+    h.client().resource(h.load("fixtures/devices/thermostat.yaml", Device.class)).create();
+    awaitFragmentsWith("iothub-westus2", "thermostat-1:");
+    awaitFragmentsWith("iothub-westcentralus", "thermostat-1:");
+    String key = secretText(NS, "thermostat-1-key", "primaryKey");
+    String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
+
+    MosquittoProcess west = startRegionBroker("iothub-westus2");
+    Mqtt5BlockingClient backend =
+        client(
+            west.port(),
+            "iothub-backend",
+            secretText(NS, BrokerAuth.serviceSecret(hub), "backendKey"),
+            ca);
+    var telemetry = backend.publishes(MqttGlobalPublishFilter.ALL);
+    backend
+        .subscribeWith()
+        .topicFilter("devices/+/messages/events/#")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .send();
+    Mqtt5BlockingClient device = client(west.port(), "thermostat-1", key, ca);
+    device
+        .publishWith()
+        .topic("devices/thermostat-1/messages/events/temp")
+        .payload("21.5".getBytes(StandardCharsets.UTF_8))
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .send();
+    Optional<Mqtt5Publish> received = telemetry.receive(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(received).isPresent();
+    assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("21.5");
+    device.disconnect();
+    assertThatThrownBy(() -> client(west.port(), "thermostat-1", "not-the-key", ca))
+        .hasMessageContaining("NOT_AUTHORIZED");
+
+    // West Central US: its broker runs from its own rendered objects; the failover probes it.
+    MosquittoProcess westCentral = startRegionBroker("iothub-westcentralus");
+    h.probeWith(
+        (probed, region) ->
+            new MqttProbe(ca, secretText(NS, BrokerAuth.serviceSecret(probed), "probeKey"))
+                .probe(
+                    named(regionHost(region), ports.get(region.namespace())),
+                    Duration.ofSeconds(5)));
+    new HubFixtures(h).request("failover", "contoso-hub", "contoso-hub");
+    new HubFixtures(h).awaitPhase("failover", RequestPhase.Succeeded);
+    IoTHub after = h.hub(NS, "contoso-hub");
+    assertThat(
+            Conditions.find(after.getStatus().getConditions(), "BrokerProbe")
+                .orElseThrow()
+                .getStatus())
+        .isEqualTo("True");
+
+    Mqtt5BlockingClient moved = client(westCentral.port(), "thermostat-1", key, ca);
+    assertThat(moved.getState().isConnected()).isTrue();
+    moved.disconnect();
+    backend.disconnect();
+  }
+
+  @Test
+  void aTargetBrokerThatFailsTheProbeFailsTheFailoverAndTheHubStays() {
+    String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
+    startRegionBroker("iothub-westus2");
+    awaitFragmentsWith("iothub-westcentralus", "iothub-probe:");
+    startRegionBroker("iothub-westcentralus");
+    // The probe presents a wrong password: the target's broker refuses it.
+    h.probeWith(
+        (probed, region) ->
+            new MqttProbe(ca, "wrong-password")
+                .probe(
+                    named(regionHost(region), ports.get(region.namespace())),
+                    Duration.ofSeconds(5)));
+    new HubFixtures(h).request("probed", "contoso-hub", "contoso-hub");
+    new HubFixtures(h).awaitPhase("probed", RequestPhase.Running);
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () ->
+                Conditions.find(h.hub(NS, "contoso-hub").getStatus().getConditions(), "BrokerProbe")
+                    .map(c -> c.getReason().equals("NotAuthorized"))
+                    .orElse(false));
+
+    h.clock().advance(Duration.ofMinutes(6));
+
+    FailoverRequest failed = new HubFixtures(h).awaitPhase("probed", RequestPhase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo("ProbeFailed");
+    assertThat(failed.getStatus().getMessage())
+        .contains("(NotAuthorized)")
+        .contains("The hub keeps running in West US 2.");
+    assertThat(
+            new HubFixtures(h).awaitReady("contoso-hub").getStatus().getCurrentLocation().getId())
+        .isEqualTo("westus2");
+  }
+
+  private String regionHost(Region region) {
+    return HubNames.broker(hub) + "." + region.namespace() + ".svc.cluster.local";
+  }
+
+  /** The region's broker, from the objects the operator wrote in its namespace. */
+  private MosquittoProcess startRegionBroker(String namespace) {
+    try {
+      Path dir = Files.createTempDirectory("iothub-region-");
+      cleanup.add(() -> deleteTree(dir));
+      int port = MosquittoProcess.freePort();
+      ports.put(namespace, port);
+      String root = dir.toString();
+      ConfigMap config =
+          h.client().configMaps().inNamespace(namespace).withName(HubNames.broker(hub)).get();
+      Secret tls =
+          h.client().secrets().inNamespace(namespace).withName(BrokerAuth.tlsSecret(hub)).get();
+      for (var e : config.getData().entrySet()) {
+        String content = e.getValue();
+        if (e.getKey().equals(MosquittoConfig.FILE_NAME)) {
+          // Only the mount points and the port move; every other line is the operator's.
+          content =
+              content
+                  .replace("/mosquitto/", root + "/")
+                  .replace(
+                      "listener " + MosquittoConfig.MQTT_PORT, "listener " + port + " 127.0.0.1");
+        }
+        write(dir.resolve("config").resolve(e.getKey()), content);
+      }
+      for (String key : List.of("ca.crt", "tls.crt", "tls.key")) {
+        write(dir.resolve("tls").resolve(key), decode(tls.getData().get(key)));
+      }
+      // The projected fragments, by the paths the Deployment gives them, then the pod's own script.
+      var deployment =
+          h.client()
+              .apps()
+              .deployments()
+              .inNamespace(namespace)
+              .withName(HubNames.broker(hub))
+              .get();
+      List<VolumeProjection> sources =
+          deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+              .filter(v -> v.getName().equals("fragments"))
+              .findFirst()
+              .orElseThrow()
+              .getProjected()
+              .getSources();
+      for (VolumeProjection p : sources) {
+        Secret fragment =
+            h.client().secrets().inNamespace(namespace).withName(p.getSecret().getName()).get();
+        if (fragment != null) {
+          write(
+              dir.resolve("fragments").resolve(p.getSecret().getItems().get(0).getPath()),
+              decode(fragment.getData().get(MosquittoConfig.PASSWORD_FILE_NAME)));
+        }
+      }
+      Files.createDirectories(dir.resolve("auth"));
+      String assemble =
+          deployment
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getInitContainers()
+              .get(0)
+              .getCommand()
+              .get(2)
+              .replace("/mosquitto/", root + "/");
+      Process p = new ProcessBuilder("/bin/sh", "-c", assemble).inheritIO().start();
+      assertThat(p.waitFor()).isZero();
+      handToBrokerUser(dir);
+      MosquittoProcess broker =
+          MosquittoProcess.start(dir.resolve("config").resolve(MosquittoConfig.FILE_NAME), port);
+      cleanup.add(broker);
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitFragmentsWith(String namespace, String line) {
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () ->
+                h
+                    .client()
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withLabel("app.kubernetes.io/component", BrokerAuth.COMPONENT)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(s -> s.getData().containsKey(MosquittoConfig.PASSWORD_FILE_NAME))
+                    .anyMatch(
+                        s ->
+                            decode(s.getData().get(MosquittoConfig.PASSWORD_FILE_NAME))
+                                .contains(line)));
+  }
+
+  private String secretText(String ns, String name, String key) {
+    return decode(h.client().secrets().inNamespace(ns).withName(name).get().getData().get(key));
+  }
+
+  private static Mqtt5BlockingClient client(int port, String user, String password, String caPem) {
+    Mqtt5BlockingClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier(user)
+            .serverAddress(named("contoso-hub.manlfailrg.svc.cluster.local", port))
+            .sslConfig()
+            .trustManagerFactory(Pem.trusting(caPem))
+            .applySslConfig()
+            .buildBlocking();
+    client
+        .connectWith()
+        .simpleAuth()
+        .username(user)
+        .password(password.getBytes(StandardCharsets.UTF_8))
+        .applySimpleAuth()
+        .send();
+    return client;
+  }
+
+  /** A loopback address that carries a host name, which the server certificate must match. */
+  private static InetSocketAddress named(String host, int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}), port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Mosquitto started as root drops to its own user before reading the files. */
+  private static void handToBrokerUser(Path dir) throws IOException {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return;
+    }
+    UserPrincipal mosquitto =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("mosquitto");
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.toList()) {
+        Files.setOwner(p, mosquitto);
+      }
+    }
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
