@@ -68,6 +68,7 @@ The custom resources the operator reconciles (plural names in API group iothub.d
 - iothubs
 - failoverrequests
 - devices
+- deviceimports
 {{- end }}
 
 {{/*

@@ -26,7 +26,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
       List.of(
           "META-INF/iothub/crds/iothubs.iothub.dev-v1.yml",
           "META-INF/iothub/crds/failoverrequests.iothub.dev-v1.yml",
-          "META-INF/iothub/crds/devices.iothub.dev-v1.yml");
+          "META-INF/iothub/crds/devices.iothub.dev-v1.yml",
+          "META-INF/iothub/crds/deviceimports.iothub.dev-v1.yml");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;

@@ -60,18 +60,30 @@ class ChartRbacIT {
   static List<Permission> hubNamespace(String scope) {
     List<Permission> p = new ArrayList<>();
     p.addAll(
-        perms(scope, "iothub.dev", List.of("iothubs", "failoverrequests", "devices"), CR_VERBS));
+        perms(
+            scope,
+            "iothub.dev",
+            List.of("iothubs", "failoverrequests", "devices", "deviceimports"),
+            CR_VERBS));
     p.addAll(
         perms(
             scope,
             "iothub.dev",
-            List.of("iothubs/status", "failoverrequests/status", "devices/status"),
+            List.of(
+                "iothubs/status",
+                "failoverrequests/status",
+                "devices/status",
+                "deviceimports/status"),
             STATUS_VERBS));
     p.addAll(
         perms(
             scope,
             "iothub.dev",
-            List.of("iothubs/finalizers", "failoverrequests/finalizers", "devices/finalizers"),
+            List.of(
+                "iothubs/finalizers",
+                "failoverrequests/finalizers",
+                "devices/finalizers",
+                "deviceimports/finalizers"),
             List.of("update")));
     p.addAll(perms(scope, "", List.of("services"), List.of("get", "create", "update", "delete")));
     // Device keys (read a named one, create and delete generated ones) and the hub's CA, server

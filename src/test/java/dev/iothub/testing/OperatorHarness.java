@@ -9,6 +9,7 @@ import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverRequestReconciler;
 import dev.iothub.operator.hub.IoTHubReconciler;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.registry.DeviceImportReconciler;
 import dev.iothub.operator.registry.DeviceReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -72,7 +73,8 @@ public final class OperatorHarness implements AutoCloseable {
         new IoTHubReconciler(
             h.settings, h.clock, h.metrics, (hub, region) -> h.probe.probe(hub, region)),
         new FailoverRequestReconciler(h.clock),
-        new DeviceReconciler(h.settings, h.clock));
+        new DeviceReconciler(h.settings, h.clock),
+        new DeviceImportReconciler(h.settings, h.clock));
   }
 
   public EmbeddedApiServer server() {

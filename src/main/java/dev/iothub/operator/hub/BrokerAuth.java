@@ -226,6 +226,7 @@ public final class BrokerAuth {
             .withLabels(HubNames.ownerLabels(hub))
             .addToLabels(HubNames.COMPONENT, COMPONENT)
             .addToLabels(HubNames.REGION, region.id())
+            .addToLabels(HubNames.REGION_SECRET, "true")
             .endMetadata()
             .withType(type)
             .withData(encode(data));

@@ -20,6 +20,14 @@ public final class HubNames {
   public static final String HUB_NAMESPACE = "iothub.dev/hub-namespace";
   public static final String REGION = "iothub.dev/region";
   public static final String COMPONENT = "app.kubernetes.io/component";
+
+  /**
+   * On the Secrets of region namespaces that the hub controller watches (registry shards, password
+   * fragments, certificates): one equality selector for all of them, as set-based selectors are not
+   * understood everywhere (the embedded API server ignores them).
+   */
+  public static final String REGION_SECRET = "iothub.dev/region-secret";
+
   public static final int MAX_NAME = 63;
 
   private HubNames() {}

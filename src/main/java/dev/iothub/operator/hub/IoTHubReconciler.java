@@ -73,12 +73,14 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   @Override
   public List<EventSource<?, IoTHub>> prepareEventSources(EventSourceContext<IoTHub> context) {
     var deployments =
-        regional(InformerEventSourceConfiguration.from(Deployment.class, IoTHub.class), "broker")
+        regional(
+                InformerEventSourceConfiguration.from(Deployment.class, IoTHub.class),
+                HubNames.COMPONENT + "=broker")
             .withName("broker-deployments");
     var shards =
         regional(
                 InformerEventSourceConfiguration.from(Secret.class, IoTHub.class),
-                "in (" + RegistryStore.COMPONENT + "," + BrokerAuth.COMPONENT + ")")
+                HubNames.REGION_SECRET + "=true")
             .withName("registry-shards")
             .withItemStore(new MetadataOnlySecretStore());
     var requests =
@@ -96,22 +98,17 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   }
 
   private <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> regional(
-      InformerEventSourceConfiguration.Builder<R> builder, String component) {
+      InformerEventSourceConfiguration.Builder<R> builder, String selector) {
     builder
-        .withLabelSelector(
-            HubNames.MANAGED_BY
-                + "="
-                + HubNames.OPERATOR
-                + ","
-                + HubNames.COMPONENT
-                + (component.startsWith("in (") ? " " : "=")
-                + component)
+        .withLabelSelector(HubNames.MANAGED_BY + "=" + HubNames.OPERATOR + "," + selector)
         .withSecondaryToPrimaryMapper(
             o -> {
               Map<String, String> labels = o.getMetadata().getLabels();
-              return Set.of(
-                  new ResourceID(
-                      labels.get(HubNames.HUB_NAME), labels.get(HubNames.HUB_NAMESPACE)));
+              String name = labels == null ? null : labels.get(HubNames.HUB_NAME);
+              String namespace = labels == null ? null : labels.get(HubNames.HUB_NAMESPACE);
+              return name == null || namespace == null
+                  ? Set.of()
+                  : Set.of(new ResourceID(name, namespace));
             });
     return settings.watchedRegionNamespaces().isEmpty()
         ? builder.withWatchAllNamespaces()

@@ -243,6 +243,7 @@ public final class RegistryStore {
         .withLabels(HubNames.ownerLabels(hub))
         .addToLabels(HubNames.COMPONENT, COMPONENT)
         .addToLabels(HubNames.REGION, region.id())
+        .addToLabels(HubNames.REGION_SECRET, "true")
         .withAnnotations(annotations)
         .endMetadata()
         .withType(SECRET_TYPE)

@@ -1,0 +1,75 @@
+package dev.iothub.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DeviceImportStatus {
+  @JsonPropertyDescription("The metadata.generation that this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Succeeded or Failed; the last two are final.")
+  private String phase;
+
+  @JsonPropertyDescription("Device records written to the registry.")
+  private Long devicesImported;
+
+  @JsonPropertyDescription(
+      "Why the import waits or failed, CamelCase: HubNotFound, RegistryFrozen, SecretNotFound,"
+          + " InvalidRecords.")
+  private String reason;
+
+  @JsonPropertyDescription("What happened and what to do, in a sentence.")
+  private String message;
+
+  @JsonPropertyDescription("When the import finished (RFC 3339).")
+  private String completionTime;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public Long getDevicesImported() {
+    return devicesImported;
+  }
+
+  public void setDevicesImported(Long devicesImported) {
+    this.devicesImported = devicesImported;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+}

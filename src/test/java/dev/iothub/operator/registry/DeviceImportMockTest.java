@@ -1,0 +1,146 @@
+package dev.iothub.operator.registry;
+
+import static dev.iothub.testing.HubFixtures.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportSpec;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.DeviceKeys;
+import dev.iothub.operator.broker.PasswordHashes;
+import dev.iothub.operator.region.Region;
+import dev.iothub.testing.HubFixtures;
+import dev.iothub.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeviceImportMockTest {
+  private OperatorHarness h;
+  private IoTHub hub;
+  private Region westus2;
+
+  @BeforeEach
+  void start() {
+    h = OperatorHarness.start();
+    h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
+    hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
+    westus2 = h.settings().regions().find("westus2").orElseThrow();
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  @Test
+  void importsAHundredThousandDevicesFromChunkedSecretsInOShardsWrites() {
+    List<String> keys = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
+    StringBuilder chunk = new StringBuilder("# deviceId,primaryKey,enabled\n");
+    for (int i = 0; i < 100_000; i++) {
+      String key = DeviceKeys.newKey();
+      keys.add(key);
+      chunk
+          .append("sensor-")
+          .append(i)
+          .append(',')
+          .append(key)
+          .append(i % 50 == 0 ? ",false" : "")
+          .append('\n');
+      if ((i + 1) % 25_000 == 0) {
+        secrets.add(chunkSecret("fleet-" + secrets.size(), chunk.toString()));
+        chunk.setLength(0);
+      }
+    }
+    int callsBefore = h.server().requestCount();
+    create("fleet", secrets);
+
+    DeviceImport done = awaitPhase("fleet", "Succeeded", Duration.ofSeconds(60));
+    assertThat(done.getStatus().getDevicesImported()).isEqualTo(100_000);
+    RegistryStore store = new RegistryStore(h.client());
+    assertThat(
+            PasswordHashes.verify(
+                keys.get(4242), store.find(hub, westus2, "sensor-4242").credentialHash()))
+        .isTrue();
+    assertThat(store.find(hub, westus2, "sensor-50").enabled()).isFalse();
+    assertThat(
+            RegistryStore.summarize(
+                    store.shards(hub, westus2).values(), RegistryStore.shardCount(hub))
+                .devices())
+        .isEqualTo(100_000);
+    // Not one call per device: the import, its shards, and what the operator does around it.
+    assertThat(h.server().requestCount() - callsBefore).isLessThan(2_000);
+  }
+
+  @Test
+  void aFileWithABadLineImportsNothing() {
+    String csv = "ok-1,key-1\nbad id!,key-2\nok-3,\nok-1,key-4\n";
+    create("broken", List.of(chunkSecret("broken-0", csv)));
+
+    DeviceImport failed = awaitPhase("broken", "Failed", HubFixtures.WAIT);
+    assertThat(failed.getStatus().getReason()).isEqualTo("InvalidRecords");
+    assertThat(failed.getStatus().getMessage())
+        .contains(
+            "line 2: 'bad id!' is not a valid device id",
+            "line 3: the key is empty",
+            "line 4: device id ok-1 appears twice");
+    assertThat(new RegistryStore(h.client()).find(hub, westus2, "ok-1")).isNull();
+  }
+
+  @Test
+  void aMissingSecretIsNamed() {
+    create("nowhere", List.of("no-such-secret"));
+    DeviceImport failed = awaitPhase("nowhere", "Failed", HubFixtures.WAIT);
+    assertThat(failed.getStatus().getReason()).isEqualTo("SecretNotFound");
+    assertThat(failed.getStatus().getMessage())
+        .startsWith("Secret no-such-secret in namespace manlfailrg does not exist");
+  }
+
+  private String chunkSecret(String name, String csv) {
+    h.client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        DeviceImportSpec.RECORDS_KEY,
+                        Base64.getEncoder().encodeToString(DeviceImportFile.compress(csv))))
+                .build())
+        .create();
+    return name;
+  }
+
+  private void create(String name, List<String> secrets) {
+    DeviceImport job = new DeviceImport();
+    job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    DeviceImportSpec spec = new DeviceImportSpec();
+    spec.setHubName("contoso-hub");
+    spec.setSecretNames(secrets);
+    job.setSpec(spec);
+    h.client().resource(job).create();
+  }
+
+  private DeviceImport awaitPhase(String name, String phase, Duration within) {
+    await()
+        .atMost(within)
+        .until(
+            () -> {
+              DeviceImport d =
+                  h.client().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
+              return d != null && d.getStatus() != null && phase.equals(d.getStatus().getPhase());
+            });
+    return h.client().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
+  }
+}
