@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Runs the failover benchmark: scripts/benchmark.sh [devices=100000] [runs=5]
-# Not part of the test suite. Prints a Markdown table of medians.
+# Benchmarks, not part of the test suite. Each prints a Markdown table of medians.
+#   scripts/benchmark.sh failover [devices=100000] [runs=5]   a whole failover, request to Succeeded
+#   scripts/benchmark.sh registry [sizes=1000,10000,100000] [runs=5]   register, migrate, render
 set -euo pipefail
 cd "$(dirname "$0")/.."
+which=${1:-failover}
+shift || true
+case "$which" in
+  failover) main=dev.iothub.bench.FailoverBenchmark ;;
+  registry) main=dev.iothub.bench.RegistryBenchmark ;;
+  *) echo "usage: scripts/benchmark.sh failover|registry [args]" >&2; exit 2 ;;
+esac
 mvn -q -B -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx4g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
-  dev.iothub.bench.FailoverBenchmark "$@"
+  -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" "$main" "$@"
