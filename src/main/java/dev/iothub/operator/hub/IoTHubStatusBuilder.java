@@ -135,8 +135,8 @@ public final class IoTHubStatusBuilder {
             + name
             + " in "
             + where
-            + ". "
-            + (ready == null ? "" : ready.getMessage());
+            + "."
+            + (ready == null ? "" : " " + ready.getMessage());
       }
     }
     if (!Conditions.isTrue(conditions(), READY)) {
