@@ -46,10 +46,10 @@ public interface IoTHubConfig {
   interface Probe {
     /**
      * Whether a failover checks the target's brokers with an MQTT round trip before switching the
-     * endpoint to them. Needs network access from the operator to the region's broker Services.
+     * endpoint to them. Needs network access from the operator to the region's broker Services, so
+     * when unset it is on only for an operator running inside the cluster.
      */
-    @WithDefault("true")
-    boolean enabled();
+    Optional<Boolean> enabled();
 
     @WithDefault("PT10S")
     Duration timeout();

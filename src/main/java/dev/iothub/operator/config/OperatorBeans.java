@@ -75,7 +75,9 @@ public class OperatorBeans {
   @Produces
   @Singleton
   BrokerProbe probe(IoTHubConfig config, KubernetesClient client) {
-    return config.probe().enabled()
+    // Outside the cluster (a laptop, CI) the region Services' names do not resolve.
+    boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    return config.probe().enabled().orElse(inCluster)
         ? new MqttBrokerProbe(client, config.clusterDomain(), config.probe().timeout())
         : BrokerProbe.disabled();
   }
