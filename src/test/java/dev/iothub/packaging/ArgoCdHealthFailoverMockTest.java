@@ -144,7 +144,7 @@ class ArgoCdHealthFailoverMockTest {
     h.clock().advance(Duration.ofMinutes(61));
     h.kubelet().breakNamespace("iothub-westus2");
     f.request("failback-1", "contoso-hub", "contoso-hub");
-    f.awaitPhase("failback-1", RequestPhase.Running);
+    f.awaitStep("failback-1", dev.iothub.api.v1alpha1.OperationStep.ActivatingTarget);
     assertThat(request("failback-1").status()).isEqualTo("Progressing");
     h.clock().advance(h.settings().failover().stepDeadline().plusSeconds(1));
     FailoverRequest failed = f.awaitPhase("failback-1", RequestPhase.Failed);

@@ -68,6 +68,18 @@ public final class HubFixtures {
     return get(name);
   }
 
+  /** Waits until the request's operation runs the given step (its clock then starts counting). */
+  public FailoverRequest awaitStep(String name, dev.iothub.api.v1alpha1.OperationStep step) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              FailoverRequest r = get(name);
+              return r != null && r.getStatus() != null && r.getStatus().getStep() == step;
+            });
+    return get(name);
+  }
+
   public static List<DeviceRecord> devices(int count, String prefix) {
     List<DeviceRecord> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

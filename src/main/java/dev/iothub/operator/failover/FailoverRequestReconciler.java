@@ -5,23 +5,20 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.hub.HubWatch;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Reports a FailoverRequest: it mirrors what the hub decided (running, finished or refused) into
@@ -32,7 +29,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = FailoverRequestReconciler.NAME)
 public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
   public static final String NAME = "failoverrequest";
-  private static final String BY_HUB = "byHub";
 
   private final Clock clock;
 
@@ -43,25 +39,8 @@ public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
   @Override
   public List<EventSource<?, FailoverRequest>> prepareEventSources(
       EventSourceContext<FailoverRequest> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            BY_HUB, r -> List.of(hubKey(r.getMetadata().getNamespace(), r.getSpec().getHubName())));
-    var hubs =
-        InformerEventSourceConfiguration.from(IoTHub.class, FailoverRequest.class)
-            .withName("hubs")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(
-                hub ->
-                    context
-                        .getPrimaryCache()
-                        .byIndex(
-                            BY_HUB,
-                            hubKey(hub.getMetadata().getNamespace(), hub.getMetadata().getName()))
-                        .stream()
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()));
-    return List.of(new InformerEventSource<>(hubs.build(), context));
+    return List.of(
+        HubWatch.hubsNamedBy(context, FailoverRequest.class, r -> r.getSpec().getHubName()));
   }
 
   @Override
@@ -135,9 +114,5 @@ public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
           .record(written, type, reason, written.getStatus().getMessage());
     }
     return UpdateControl.noUpdate();
-  }
-
-  private static String hubKey(String namespace, String name) {
-    return namespace + "/" + name;
   }
 }

@@ -5,12 +5,12 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.hub.HubLocations;
+import dev.iothub.operator.hub.HubWatch;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -18,16 +18,13 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Registers a Device in its hub's registry: a key in a Secret of the hub namespace, a salted hash
@@ -38,7 +35,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = DeviceReconciler.NAME)
 public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
   public static final String NAME = "device";
-  private static final String BY_HUB = "byHub";
   static final Duration WAIT = Duration.ofSeconds(10);
 
   private final OperatorSettings settings;
@@ -51,25 +47,7 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
 
   @Override
   public List<EventSource<?, Device>> prepareEventSources(EventSourceContext<Device> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            BY_HUB, d -> List.of(hubKey(d.getMetadata().getNamespace(), d.getSpec().getHubName())));
-    var hubs =
-        InformerEventSourceConfiguration.from(IoTHub.class, Device.class)
-            .withName("hubs")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(
-                hub ->
-                    context
-                        .getPrimaryCache()
-                        .byIndex(
-                            BY_HUB,
-                            hubKey(hub.getMetadata().getNamespace(), hub.getMetadata().getName()))
-                        .stream()
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()));
-    return List.of(new InformerEventSource<>(hubs.build(), context));
+    return List.of(HubWatch.hubsNamedBy(context, Device.class, d -> d.getSpec().getHubName()));
   }
 
   @Override
@@ -240,9 +218,10 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
 
   /** The oldest other Device of the same hub with the same id: it keeps the id. */
   private static Optional<Device> duplicateOf(Context<Device> context, Device device, String id) {
-    return context
-        .getPrimaryCache()
-        .byIndex(BY_HUB, hubKey(device.getMetadata().getNamespace(), device.getSpec().getHubName()))
+    return HubWatch.namingHub(
+            context.getPrimaryCache(),
+            device.getMetadata().getNamespace(),
+            device.getSpec().getHubName())
         .stream()
         .filter(d -> !d.getMetadata().getUid().equals(device.getMetadata().getUid()))
         .filter(d -> deviceId(d).equals(id))
@@ -255,9 +234,5 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
         a.getMetadata().getCreationTimestamp().compareTo(b.getMetadata().getCreationTimestamp());
     return byTime < 0
         || (byTime == 0 && a.getMetadata().getName().compareTo(b.getMetadata().getName()) < 0);
-  }
-
-  private static String hubKey(String namespace, String name) {
-    return namespace + "/" + name;
   }
 }

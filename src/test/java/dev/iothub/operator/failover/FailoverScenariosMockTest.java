@@ -106,7 +106,7 @@ class FailoverScenariosMockTest {
     f.createReadyHub("fixtures/hub-westus2.yaml");
     h.kubelet().breakNamespace("iothub-westcentralus");
     f.request("doomed", "contoso-hub", "contoso-hub");
-    f.awaitPhase("doomed", RequestPhase.Running);
+    f.awaitStep("doomed", dev.iothub.api.v1alpha1.OperationStep.ActivatingTarget);
     assertThat(replicas("iothub-westus2")).isEqualTo(2);
 
     h.clock().advance(Duration.ofMinutes(6));

@@ -1,0 +1,55 @@
+package dev.iothub.operator.hub;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * For controllers of objects that name a hub (requests, devices, imports): an informer on hubs that
+ * wakes every object naming a hub when the hub changes, through an index of the controller's own
+ * cache by namespace/hub name.
+ */
+public final class HubWatch {
+  private static final String BY_HUB = "byHub";
+
+  private HubWatch() {}
+
+  public static <P extends HasMetadata> InformerEventSource<IoTHub, P> hubsNamedBy(
+      EventSourceContext<P> context, Class<P> type, Function<P, String> hubName) {
+    context
+        .getPrimaryCache()
+        .addIndexer(BY_HUB, p -> List.of(key(p.getMetadata().getNamespace(), hubName.apply(p))));
+    var hubs =
+        InformerEventSourceConfiguration.from(IoTHub.class, type)
+            .withName("hubs")
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                hub ->
+                    context
+                        .getPrimaryCache()
+                        .byIndex(
+                            BY_HUB,
+                            key(hub.getMetadata().getNamespace(), hub.getMetadata().getName()))
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()));
+    return new InformerEventSource<>(hubs.build(), context);
+  }
+
+  /** The objects of the controller's cache that name this hub. */
+  public static <P extends HasMetadata> List<P> namingHub(
+      IndexedResourceCache<P> cache, String namespace, String hubName) {
+    return cache.byIndex(BY_HUB, key(namespace, hubName));
+  }
+
+  static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}
