@@ -9,9 +9,7 @@ import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.Region;
-import dev.iothub.operator.registry.RegistryMigration;
-import dev.iothub.operator.registry.RegistryStore;
-import dev.iothub.operator.registry.RegistrySummary;
+import dev.iothub.operator.registry.RegistryMirror;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
@@ -53,9 +51,6 @@ import java.util.concurrent.TimeUnit;
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   public static final String NAME = "iothub";
-
-  /** How often an unchanged standby copy is confirmed, moving standbySyncedAt forward. */
-  static final Duration MIRROR_CHECK = Duration.ofMinutes(1);
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -266,12 +261,6 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return DeleteControl.defaultDelete();
   }
 
-  /**
-   * The registry as the shard informer sees it. While no operation runs, the standby region is kept
-   * a copy of the current one (only shards that differ are copied), so that a failover moves little
-   * and a failover away from a lost region serves a recent copy; {@code standbySyncedAt} records
-   * when the copy was last known equal.
-   */
   private RegistryStatus registry(
       Context<IoTHub> context,
       IoTHub hub,
@@ -279,56 +268,24 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
       HubRollout.Observed observed,
       boolean frozen,
       Instant now) {
-    List<Secret> shards = context.getSecondaryResources(Secret.class).stream().toList();
-    RegistrySummary current = summarize(shards, hub, locations.current());
-    RegistrySummary standby = summarize(shards, hub, locations.failover());
-    RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
-    String syncedAt = stored == null ? null : stored.getStandbySyncedAt();
-    if (!frozen
-        && observed.exists(locations.current())
-        && shards.stream()
-            .anyMatch(
-                s ->
-                    locations.current().namespace().equals(s.getMetadata().getNamespace())
-                        && RegistryStore.isFrozen(s))) {
-      // A fence left by an operation that ended in a crash: lift it so devices can register.
-      new RegistryStore(context.getClient()).unfreeze(hub, locations.current());
-    }
-    boolean bothRegions =
-        observed.exists(locations.current()) && observed.exists(locations.failover());
-    if (!frozen && bothRegions) {
-      if (!current.checksum().equals(standby.checksum())) {
-        new RegistryMigration(context.getClient())
-            .migrate(hub, locations.current(), locations.failover(), now, n -> {});
-        syncedAt = Timestamps.format(now);
-      } else if (syncedAt == null
-          || Duration.between(Timestamps.parse(syncedAt), now).compareTo(MIRROR_CHECK) > 0) {
-        syncedAt = Timestamps.format(now);
-      }
-    }
-    RegistryStatus registry = new RegistryStatus();
-    registry.setDevices(current.devices());
-    registry.setChecksum(current.checksum());
-    registry.setFrozen(frozen);
-    registry.setStandbySyncedAt(syncedAt);
+    RegistryStatus registry =
+        new RegistryMirror(context.getClient())
+            .observe(
+                hub,
+                locations.current(),
+                locations.failover(),
+                observed.exists(locations.current()),
+                observed.exists(locations.failover()),
+                context.getSecondaryResources(Secret.class).stream().toList(),
+                frozen,
+                now);
+    String syncedAt = registry.getStandbySyncedAt();
     long lag =
         syncedAt == null
             ? -1
             : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
-    metrics.hubObserved(hub, current.devices(), lag);
+    metrics.hubObserved(hub, registry.getDevices(), lag);
     return registry;
-  }
-
-  private static RegistrySummary summarize(List<Secret> secrets, IoTHub hub, Region region) {
-    return RegistryStore.summarize(
-        secrets.stream()
-            .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
-            .filter(
-                s ->
-                    RegistryStore.COMPONENT.equals(
-                        s.getMetadata().getLabels().get(HubNames.COMPONENT)))
-            .toList(),
-        RegistryStore.shardCount(hub));
   }
 
   private void report(

@@ -1,0 +1,82 @@
+package dev.iothub.operator.registry;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistryStatus;
+import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Keeps the standby region a copy of the current region's registry while no operation runs (only
+ * shards that differ are copied), so that a failover moves little and a failover away from a lost
+ * region serves a recent copy, and reports the registry for the hub's status from the shard
+ * metadata the hub controller's informer holds.
+ */
+public final class RegistryMirror {
+  /** How often an unchanged standby copy is confirmed, moving standbySyncedAt forward. */
+  static final Duration CHECK = Duration.ofMinutes(1);
+
+  private final KubernetesClient client;
+
+  public RegistryMirror(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * @param shards metadata of the hub's region Secrets (registry shards among them)
+   * @param frozen an operation runs: copy nothing, lift no fence
+   */
+  public RegistryStatus observe(
+      IoTHub hub,
+      Region current,
+      Region standby,
+      boolean currentExists,
+      boolean standbyExists,
+      List<Secret> shards,
+      boolean frozen,
+      Instant now) {
+    RegistrySummary here = summarize(shards, hub, current);
+    RegistrySummary there = summarize(shards, hub, standby);
+    RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
+    String syncedAt = stored == null ? null : stored.getStandbySyncedAt();
+    if (!frozen && currentExists && inRegion(shards, current).anyMatch(RegistryStore::isFrozen)) {
+      // A fence left by an operation that ended in a crash: lift it so devices can register.
+      new RegistryStore(client).unfreeze(hub, current);
+    }
+    if (!frozen && currentExists && standbyExists) {
+      if (!here.checksum().equals(there.checksum())) {
+        new RegistryMigration(client).migrate(hub, current, standby, now, n -> {});
+        syncedAt = Timestamps.format(now);
+      } else if (syncedAt == null
+          || Duration.between(Timestamps.parse(syncedAt), now).compareTo(CHECK) > 0) {
+        syncedAt = Timestamps.format(now);
+      }
+    }
+    RegistryStatus registry = new RegistryStatus();
+    registry.setDevices(here.devices());
+    registry.setChecksum(here.checksum());
+    registry.setFrozen(frozen);
+    registry.setStandbySyncedAt(syncedAt);
+    return registry;
+  }
+
+  private static RegistrySummary summarize(List<Secret> secrets, IoTHub hub, Region region) {
+    return RegistryStore.summarize(
+        inRegion(secrets, region)
+            .filter(
+                s ->
+                    RegistryStore.COMPONENT.equals(
+                        s.getMetadata().getLabels().get(HubNames.COMPONENT)))
+            .toList(),
+        RegistryStore.shardCount(hub));
+  }
+
+  private static java.util.stream.Stream<Secret> inRegion(List<Secret> secrets, Region region) {
+    return secrets.stream().filter(s -> region.namespace().equals(s.getMetadata().getNamespace()));
+  }
+}
