@@ -1,8 +1,6 @@
 package dev.iothub;
 
-import dev.iothub.embedded.EmbeddedApiServer;
-import dev.iothub.embedded.EmbeddedDemo;
-import dev.iothub.embedded.SimulatedKubelet;
+import dev.iothub.playground.Playground;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Files;
@@ -11,8 +9,9 @@ import java.util.Arrays;
 
 /**
  * Runs the operator against the configured cluster (in-cluster service account, KUBECONFIG or
- * ~/.kube/config). With no cluster configured it starts an embedded API server, runs the operator
- * on it and walks the example hub to Ready, so that a fresh clone shows the product working.
+ * ~/.kube/config). With no cluster configured it runs the playground ({@link Playground}): the
+ * operator on an embedded API server, and the portal's manual failover tutorial played on it, so
+ * that a fresh clone shows the product working.
  */
 @QuarkusMain
 public final class IoTHubOperatorMain {
@@ -23,35 +22,9 @@ public final class IoTHubOperatorMain {
       Quarkus.run(OperatorApplication.class, args);
       return;
     }
-    EmbeddedApiServer server = EmbeddedApiServer.start();
-    SimulatedKubelet kubelet = new SimulatedKubelet(server.client()).start();
-    String url = server.url();
-    System.setProperty("kubernetes.master", url);
-    System.setProperty("quarkus.kubernetes-client.api-server-url", url);
-    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
-    System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
-    System.setProperty("quarkus.http.port", "0");
-    // The embedded server has no brokers to probe over MQTT.
-    System.setProperty("iothub.probe.enabled", "false");
-    if (System.getProperty("quarkus.log.level") == null) {
-      System.setProperty("quarkus.log.level", "WARN");
-    }
-    try {
-      Quarkus.run(
-          EmbeddedDemo.class,
-          (code, failure) -> {
-            kubelet.close();
-            server.close();
-            if (failure != null) {
-              failure.printStackTrace();
-            }
-            System.exit(code);
-          },
-          args);
-    } finally {
-      kubelet.close();
-    }
+    // No cluster: the playground runs the operator on an embedded API server and plays the
+    // portal's manual failover tutorial on it.
+    Playground.run(args);
   }
 
   static boolean clusterConfigured() {

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 /**
  * The operator as a long-running process. Quarkus Operator SDK starts the operator by itself only
  * when the application has no {@link QuarkusApplication} of its own; this one has two (this and the
- * embedded demo), so each starts and stops it explicitly.
+ * playground), so each starts and stops it explicitly.
  */
 public class OperatorApplication implements QuarkusApplication {
   @Inject Operator operator;

@@ -1,11 +1,13 @@
 package dev.iothub.operator.config;
 
+import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.operator.hub.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import dev.iothub.playground.Playground;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -82,9 +84,12 @@ public class OperatorBeans {
         : BrokerProbe.disabled();
   }
 
+  /** The playground (no cluster) moves its clock forward to play the one-hour wait. */
   @Produces
   @Singleton
   Clock clock() {
-    return Clock.systemUTC();
+    return Playground.ADJUSTABLE.equals(System.getProperty(Playground.CLOCK_PROPERTY))
+        ? new AdjustableClock()
+        : Clock.systemUTC();
   }
 }

@@ -1,0 +1,62 @@
+package dev.iothub.playground;
+
+import dev.iothub.embedded.EmbeddedApiServer;
+import dev.iothub.embedded.SimulatedKubelet;
+import io.quarkus.runtime.Quarkus;
+
+/**
+ * The README's main command with no cluster configured: the operator runs on an embedded API
+ * server, with a SIMULATED kubelet and a clock the playground can move forward, and {@link
+ * Tutorial} walks the portal's manual failover tutorial on it.
+ */
+public final class Playground {
+  /**
+   * System property the playground sets to {@value #ADJUSTABLE} before Quarkus starts; the
+   * operator's Clock bean (operator/config/OperatorBeans) is then an AdjustableClock.
+   */
+  public static final String CLOCK_PROPERTY = "dev.iothub.playground.clock";
+
+  public static final String ADJUSTABLE = "adjustable";
+
+  /** Held so that the level stays set: JUL keeps loggers only weakly. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private Playground() {}
+
+  /** Starts the embedded API server and the operator, runs the tutorial and exits the JVM. */
+  public static void run(String... args) {
+    // Until Quarkus configures logging, JUL would print every request the server answers.
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    EmbeddedApiServer server = EmbeddedApiServer.start();
+    SimulatedKubelet kubelet = new SimulatedKubelet(server.client()).start();
+    String url = server.url();
+    System.setProperty("kubernetes.master", url);
+    System.setProperty("quarkus.kubernetes-client.api-server-url", url);
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
+    System.setProperty("quarkus.http.port", "0");
+    // The embedded server has no brokers to probe over MQTT.
+    System.setProperty("iothub.probe.enabled", "false");
+    System.setProperty(CLOCK_PROPERTY, ADJUSTABLE);
+    if (System.getProperty("quarkus.log.level") == null) {
+      System.setProperty("quarkus.log.level", "WARN");
+    }
+    try {
+      Quarkus.run(
+          PlaygroundApplication.class,
+          (code, failure) -> {
+            kubelet.close();
+            server.close();
+            if (failure != null) {
+              failure.printStackTrace();
+            }
+            System.exit(code);
+          },
+          args);
+    } finally {
+      kubelet.close();
+    }
+  }
+}

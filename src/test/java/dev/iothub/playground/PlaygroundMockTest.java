@@ -1,0 +1,162 @@
+package dev.iothub.playground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.iothub.operator.failover.FailoverPolicy;
+import dev.iothub.testing.OperatorHarness;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The playground's tutorial against the operator's controllers on the embedded API server: every
+ * step of the portal tutorial, in order, within the minute; and a step whose outcome is not the
+ * tutorial's stops it with exit code 1.
+ */
+class PlaygroundMockTest {
+  /** The tutorial's steps and their evidence, in the order the output must show them. */
+  static final String[] TUTORIAL = {
+    "SIMULATED: a stand-in kubelet marks the broker Deployments available",
+    "Step 1. Create a resource group and an IoT hub in West US 2",
+    "namespace/manlfailrg created",
+    "iothub.iothub.dev/contoso-hub created",
+    "status: Active: contoso-hub is running in West US 2.",
+    "SIMULATED kubelet",
+    "Step 2. Register devices",
+    "500 device records written to the registry in iothub-westus2 in one bulk write",
+    "The operator counts 500 devices",
+    "Step 3. See the hub's current and failover location",
+    "$ kubectl iothub hub show contoso-hub -n manlfailrg",
+    "Current location:   West US 2 (westus2)",
+    "Failover location:  West Central US (westcentralus)",
+    "Devices:            500",
+    "Step 4. Start the manual failover, typing the hub name to confirm",
+    "$ kubectl iothub failover start contoso-hub -n manlfailrg\n",
+    "Type the hub name to confirm the manual failover: contoso-hub\n",
+    "Manual failover in progress.",
+    "step 1/5 MigratingRegistry",
+    "[####################] 100%  done                           500/500 devices",
+    "Manual failover is complete. contoso-hub is running in West Central US.",
+    "Step 5. The hub runs in West Central US",
+    "Current location:   West Central US (westcentralus)",
+    "Failover location:  West US 2 (westus2)",
+    "Quota left:         1 failover, 2 failbacks",
+    "Step 6. Try to fail back at once: refused until an hour has passed",
+    "Rejected (TooSoon): The previous operation on contoso-hub completed less than 1 hour ago."
+        + " The next operation is allowed at ",
+    "Retry after: ",
+    "(exit code 3)",
+    "Step 7. Wait an hour",
+    "The playground moves its clock forward 61 minutes (SIMULATED time: ",
+    "Step 8. Fail back to West US 2, typing the hub name to confirm",
+    "Type the hub name to confirm the manual failback: contoso-hub\n",
+    "Manual failback in progress.",
+    "[####################] 100%  done                           500/500 devices",
+    "Manual failback is complete. contoso-hub is running in West US 2.",
+    "Step 9. The hub runs in West US 2 again",
+    "Current location:   West US 2 (westus2)",
+    "Failover location:  West Central US (westcentralus)",
+    "Quota left:         1 failover, 1 failback",
+    "$ kubectl iothub failover history contoso-hub -n manlfailrg",
+    "Failover  Succeeded  West US 2        West Central US  500",
+    "Failback  Rejected",
+    "Failback  Succeeded  West Central US  West US 2        500",
+    "The tutorial ran in ",
+    "Do the same on a real cluster",
+    "kubectl apply -f crds/",
+    "kubectl iothub failover start contoso-hub -n manlfailrg",
+  };
+
+  @Test
+  void playsEveryStepOfTheTutorialInOrderWithinAMinute() {
+    try (OperatorHarness h = OperatorHarness.start()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      Tutorial tutorial =
+          new Tutorial(
+              h.client(),
+              h.settings().regions(),
+              h.clock(),
+              h.clock(),
+              new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+      int code = assertTimeoutPreemptively(Duration.ofSeconds(60), tutorial::run);
+
+      String out = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(out).isZero();
+      inOrder(out, TUTORIAL);
+      assertThat(out).doesNotContain("The playground stopped");
+    }
+  }
+
+  @Test
+  void withoutAClockToMoveItStopsBeforeTheFailback() {
+    try (OperatorHarness h = OperatorHarness.start()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      int code =
+          new Tutorial(
+                  h.client(),
+                  h.settings().regions(),
+                  h.clock(),
+                  null,
+                  new PrintStream(bytes, true, StandardCharsets.UTF_8))
+              .run();
+
+      String out = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(out).isEqualTo(1);
+      inOrder(
+          out,
+          "Rejected (TooSoon)",
+          "Step 7. Wait an hour",
+          "The playground stopped at step 7: the operator reads the system clock, so the"
+              + " playground cannot move time forward");
+      assertThat(out).doesNotContain("Step 8.").doesNotContain("Do the same on a real cluster");
+    }
+  }
+
+  @Test
+  void aFailoverThatFailsStopsThePlayground() {
+    FailoverPolicy quickDeadline =
+        new FailoverPolicy(2, 2, Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(2));
+    try (OperatorHarness h =
+        OperatorHarness.start(OperatorHarness.testSettings().withFailover(quickDeadline))) {
+      h.kubelet().breakNamespace("iothub-westcentralus");
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      int code =
+          new Tutorial(
+                  h.client(),
+                  h.settings().regions(),
+                  h.clock(),
+                  h.clock(),
+                  new PrintStream(bytes, true, StandardCharsets.UTF_8))
+              .run();
+
+      String out = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(out).isEqualTo(1);
+      inOrder(
+          out,
+          "Manual failover in progress.",
+          "Failed (TargetNotAvailable): The broker in West Central US did not become available",
+          "(exit code 1)",
+          "The playground stopped at step 4: the command ended with exit code 1, not 0");
+    }
+  }
+
+  static void inOrder(String text, String... fragments) {
+    int from = 0;
+    for (String fragment : fragments) {
+      int at = text.indexOf(fragment, from);
+      assertThat(at)
+          .as(
+              "expected after position %d: %s%s%n--- in:%n%s",
+              from,
+              fragment,
+              text.contains(fragment) ? " (it comes earlier)" : " (it is missing)",
+              text)
+          .isGreaterThanOrEqualTo(0);
+      from = at + fragment.length();
+    }
+  }
+}
