@@ -26,8 +26,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       HubCommand.class,
       FailoverCommand.class,
-      // Next: DevicesCommand.class, "iothub devices list|import FILE|show ID" (the device issue).
-      // It takes a Session like the commands above; import writes through RegistryStore.write.
+      DevicesCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
