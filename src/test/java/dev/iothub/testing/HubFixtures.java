@@ -80,6 +80,27 @@ public final class HubFixtures {
     return get(name);
   }
 
+  /** Broker Deployment, Service and ConfigMap name of the fixtures' contoso-hub in manlfailrg. */
+  public static final String CONTOSO_BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
+
+  /** Replicas of contoso-hub's broker Deployment in a region namespace. */
+  public int replicas(String regionNamespace) {
+    return h.client()
+        .apps()
+        .deployments()
+        .inNamespace(regionNamespace)
+        .withName(CONTOSO_BROKER)
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+
+  /** Where contoso-hub's stable endpoint points (its ExternalName), or "" when it has none. */
+  public String endpoint() {
+    var service = h.client().services().inNamespace(NS).withName("contoso-hub").get();
+    return service == null ? "" : service.getSpec().getExternalName();
+  }
+
   public static List<DeviceRecord> devices(int count, String prefix) {
     List<DeviceRecord> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

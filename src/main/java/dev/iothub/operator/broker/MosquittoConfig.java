@@ -81,26 +81,6 @@ public final class MosquittoConfig {
     }
   }
 
-  /**
-   * The config of a broker pod that does not mount TLS and auth files yet: plain MQTT on 8883 that
-   * refuses every client. Kept for {@code BrokerResources} until it mounts them; then use {@code
-   * render(Layout.inPod())}.
-   */
-  public static String render() {
-    return String.join(
-            "\n",
-            HEADER,
-            "per_listener_settings false",
-            "allow_anonymous false",
-            "persistence false",
-            "log_dest stdout",
-            "log_type error",
-            "log_type warning",
-            "log_type notice",
-            "listener " + MQTT_PORT)
-        + "\n";
-  }
-
   public static String render(Layout layout) {
     return String.join(
             "\n",

@@ -51,11 +51,4 @@ class MosquittoConfigTest {
                     1, null, "/a", "/b", "/c", "/d\nallow_anonymous true", "/e"))
         .isInstanceOf(IllegalArgumentException.class);
   }
-
-  @Test
-  void bootstrapConfigRefusesEveryClient() {
-    assertThat(MosquittoConfig.render().lines())
-        .contains("allow_anonymous false", "listener 8883")
-        .noneMatch(l -> l.startsWith("password_file"));
-  }
 }

@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * duplicated.
  */
 class FailoverCrashMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private static final int DEVICES = 3000;
   private OperatorHarness h;
   private HubFixtures f;
@@ -102,8 +101,8 @@ class FailoverCrashMockTest {
     assertThat(hub.getStatus().getHistory()).hasSize(1);
     assertThat(hub.getStatus().getQuota().getFailoversRemaining()).isEqualTo(1);
     assertThat(hub.getStatus().getCurrentLocation().getId()).isEqualTo("westcentralus");
-    assertThat(replicas("iothub-westcentralus")).isEqualTo(2);
-    assertThat(replicas("iothub-westus2")).isZero();
+    assertThat(f.replicas("iothub-westcentralus")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westus2")).isZero();
     assertThat(
             h.client()
                 .services()
@@ -169,16 +168,5 @@ class FailoverCrashMockTest {
       }
     }
     return op;
-  }
-
-  private int replicas(String ns) {
-    return h.client()
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .withName(BROKER)
-        .get()
-        .getSpec()
-        .getReplicas();
   }
 }

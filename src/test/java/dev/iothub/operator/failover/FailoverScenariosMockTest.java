@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FailoverScenariosMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
   private OperatorHarness h;
   private HubFixtures f;
 
@@ -107,7 +106,7 @@ class FailoverScenariosMockTest {
     h.kubelet().breakNamespace("iothub-westcentralus");
     f.request("doomed", "contoso-hub", "contoso-hub");
     f.awaitStep("doomed", dev.iothub.api.v1alpha1.OperationStep.ActivatingTarget);
-    assertThat(replicas("iothub-westus2")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westus2")).isEqualTo(2);
 
     h.clock().advance(Duration.ofMinutes(6));
 
@@ -122,8 +121,8 @@ class FailoverScenariosMockTest {
     assertThat(hub.getStatus().getMessage())
         .contains("Manual failover failed (TargetNotAvailable)");
     assertThat(hub.getStatus().getQuota().getFailoversRemaining()).isEqualTo(2);
-    await().atMost(HubFixtures.WAIT).until(() -> replicas("iothub-westcentralus") == 0);
-    assertThat(replicas("iothub-westus2")).isEqualTo(2);
+    await().atMost(HubFixtures.WAIT).until(() -> f.replicas("iothub-westcentralus") == 0);
+    assertThat(f.replicas("iothub-westus2")).isEqualTo(2);
     assertThat(
             h.client()
                 .services()
@@ -215,7 +214,7 @@ class FailoverScenariosMockTest {
             "West US 2 was unreachable: West Central US serves 500 devices from the standby copy")
         .contains("120 minutes old");
     assertThat(outage.getStatus().getMessage()).contains("120 minutes old");
-    assertThat(replicas("iothub-westcentralus")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westcentralus")).isEqualTo(2);
   }
 
   @Test
@@ -231,16 +230,5 @@ class FailoverScenariosMockTest {
     assertThat(r.getStatus().getReason()).isEqualTo("HubDeleted");
     await().atMost(HubFixtures.WAIT).until(() -> h.hub(NS, "contoso-hub") == null);
     assertThat(h.client().apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
-  }
-
-  private int replicas(String ns) {
-    return h.client()
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .withName(BROKER)
-        .get()
-        .getSpec()
-        .getReplicas();
   }
 }

@@ -22,14 +22,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Azure IoT Hub manual failover tutorial, step by step, as requests. */
 class FailoverTutorialMockTest {
-  private static final String BROKER = "mqtt-contoso-hub-manlfailrg-8056206a";
+  private static final String BROKER = HubFixtures.CONTOSO_BROKER;
   private OperatorHarness h;
   private HubFixtures f;
 
@@ -69,9 +68,9 @@ class FailoverTutorialMockTest {
     assertThat(hub.getStatus().getState()).isEqualTo(HubState.Active);
     assertThat(hub.getStatus().getMessage())
         .isEqualTo("Manual failover is complete. contoso-hub is running in West Central US.");
-    assertThat(replicas("iothub-westcentralus")).isEqualTo(2);
-    assertThat(replicas("iothub-westus2")).isZero();
-    assertThat(endpoint()).startsWith(BROKER + ".iothub-westcentralus.");
+    assertThat(f.replicas("iothub-westcentralus")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westus2")).isZero();
+    assertThat(f.endpoint()).startsWith(BROKER + ".iothub-westcentralus.");
     assertThat(hub.getStatus().getHistory()).hasSize(1);
     OperationRecord record = hub.getStatus().getHistory().get(0);
     assertThat(record.getResult()).isEqualTo(RequestPhase.Succeeded);
@@ -99,7 +98,7 @@ class FailoverTutorialMockTest {
     assertThat(tooSoon.getStatus().getMessage()).contains(Timestamps.format(allowedAt));
     assertThat(h.hub(NS, "contoso-hub").getStatus().getCurrentLocation().getId())
         .isEqualTo("westcentralus");
-    assertThat(replicas("iothub-westcentralus")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westcentralus")).isEqualTo(2);
 
     h.clock().advance(Duration.ofMinutes(61));
     f.request("failback-1", "contoso-hub", "contoso-hub");
@@ -112,9 +111,9 @@ class FailoverTutorialMockTest {
     assertThat(hub.getStatus().getFailoverLocation().getId()).isEqualTo("westcentralus");
     assertThat(hub.getStatus().getMessage())
         .isEqualTo("Manual failback is complete. contoso-hub is running in West US 2.");
-    assertThat(replicas("iothub-westus2")).isEqualTo(2);
-    assertThat(replicas("iothub-westcentralus")).isZero();
-    assertThat(endpoint()).startsWith(BROKER + ".iothub-westus2.");
+    assertThat(f.replicas("iothub-westus2")).isEqualTo(2);
+    assertThat(f.replicas("iothub-westcentralus")).isZero();
+    assertThat(f.endpoint()).startsWith(BROKER + ".iothub-westus2.");
     MeterRegistry meters = h.metrics().registry();
     assertThat(
             meters
@@ -155,22 +154,5 @@ class FailoverTutorialMockTest {
         .filter(e -> "IoTHub".equals(e.getInvolvedObject().getKind()))
         .sorted(Comparator.comparing(Event::getLastTimestamp))
         .toList();
-  }
-
-  private int replicas(String ns) {
-    return h.client()
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .withName(BROKER)
-        .get()
-        .getSpec()
-        .getReplicas();
-  }
-
-  private String endpoint() {
-    return Optional.ofNullable(h.client().services().inNamespace(NS).withName("contoso-hub").get())
-        .map(s -> s.getSpec().getExternalName())
-        .orElse("");
   }
 }
