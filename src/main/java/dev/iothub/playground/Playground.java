@@ -1,13 +1,13 @@
 package dev.iothub.playground;
 
 import dev.iothub.embedded.EmbeddedApiServer;
-import dev.iothub.embedded.SimulatedKubelet;
 import io.quarkus.runtime.Quarkus;
 
 /**
  * The README's main command with no cluster configured: the operator runs on an embedded API
- * server, with a SIMULATED kubelet and a clock the playground can move forward, and {@link
- * Tutorial} walks the portal's manual failover tutorial on it.
+ * server, with a SIMULATED kubelet (and, where mosquitto is installed, the brokers as local
+ * processes) and a clock the playground can move forward, and {@link Tutorial} walks the portal's
+ * manual failover tutorial on it.
  */
 public final class Playground {
   /**
@@ -29,7 +29,6 @@ public final class Playground {
     // Until Quarkus configures logging, JUL would print every request the server answers.
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     EmbeddedApiServer server = EmbeddedApiServer.start();
-    SimulatedKubelet kubelet = new SimulatedKubelet(server.client()).start();
     String url = server.url();
     System.setProperty("kubernetes.master", url);
     System.setProperty("quarkus.kubernetes-client.api-server-url", url);
@@ -37,26 +36,22 @@ public final class Playground {
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
     System.setProperty("quarkus.http.port", "0");
-    // The embedded server has no brokers to probe over MQTT.
+    // The regions' broker Service names do not resolve on this machine, even when the brokers run
+    // here as local processes.
     System.setProperty("iothub.probe.enabled", "false");
     System.setProperty(CLOCK_PROPERTY, ADJUSTABLE);
     if (System.getProperty("quarkus.log.level") == null) {
       System.setProperty("quarkus.log.level", "WARN");
     }
-    try {
-      Quarkus.run(
-          PlaygroundApplication.class,
-          (code, failure) -> {
-            kubelet.close();
-            server.close();
-            if (failure != null) {
-              failure.printStackTrace();
-            }
-            System.exit(code);
-          },
-          args);
-    } finally {
-      kubelet.close();
-    }
+    Quarkus.run(
+        PlaygroundApplication.class,
+        (code, failure) -> {
+          server.close();
+          if (failure != null) {
+            failure.printStackTrace();
+          }
+          System.exit(code);
+        },
+        args);
   }
 }

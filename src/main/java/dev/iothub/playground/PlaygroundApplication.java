@@ -1,14 +1,21 @@
 package dev.iothub.playground;
 
 import dev.iothub.embedded.AdjustableClock;
+import dev.iothub.embedded.LocalMosquittoPods;
+import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.Optional;
 
-/** The operator (the Quarkus application's own beans) running while the tutorial plays. */
+/**
+ * The operator (the Quarkus application's own beans) running while the tutorial plays, with the
+ * SIMULATED kubelet that brings the broker Deployments up: as local mosquitto processes when
+ * mosquitto is installed.
+ */
 public class PlaygroundApplication implements QuarkusApplication {
   @Inject KubernetesClient client;
   @Inject Operator operator;
@@ -18,11 +25,16 @@ public class PlaygroundApplication implements QuarkusApplication {
   @Override
   public int run(String... args) {
     AdjustableClock adjustable = clock instanceof AdjustableClock a ? a : null;
-    operator.start();
-    try {
-      return new Tutorial(client, settings.regions(), clock, adjustable, System.out).run();
-    } finally {
-      operator.stop();
+    Optional<LocalMosquittoPods> brokers = LocalMosquittoPods.ifInstalled(client);
+    try (SimulatedKubelet kubelet = new SimulatedKubelet(client).start()) {
+      brokers.ifPresent(kubelet::runPods);
+      operator.start();
+      try {
+        return new Tutorial(client, settings.regions(), clock, adjustable, System.out, brokers)
+            .run();
+      } finally {
+        operator.stop();
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.iothub.playground;
 
+import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
@@ -8,6 +9,8 @@ import dev.iothub.cli.ExitCodes;
 import dev.iothub.cli.IoTHubCli;
 import dev.iothub.cli.Terminal;
 import dev.iothub.embedded.AdjustableClock;
+import dev.iothub.embedded.LocalMosquittoPods;
+import dev.iothub.operator.hub.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.DeviceRecord;
@@ -31,7 +34,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Azure IoT Hub's "perform a manual failover" tutorial, played against a running operator: the
@@ -44,7 +49,14 @@ import java.util.function.Predicate;
 public final class Tutorial {
   public static final String NAMESPACE = "manlfailrg";
   public static final String HUB = "contoso-hub";
+
+  /** Records written in one bulk write; the example file adds {@link #EXAMPLE_DEVICES} more. */
   public static final int DEVICES = 500;
+
+  public static final int EXAMPLE_DEVICES = 2;
+  static final String THERMOSTAT = "thermostat-1";
+  static final String PUMP = "pump";
+  static final String EXAMPLE_DEVICES_FILE = "04-devices.yaml";
 
   static final Duration WAIT = Duration.ofSeconds(30);
   static final Duration QUIET = Duration.ofMillis(300);
@@ -58,29 +70,36 @@ public final class Tutorial {
   private final Clock clock;
   private final AdjustableClock adjustable;
   private final PrintStream out;
+  private final Optional<LocalMosquittoPods> brokers;
+  private TutorialMqtt mqtt;
   private int step;
 
   /**
    * @param clock the operator's clock
    * @param adjustable the same clock when it can be moved forward, else null (the tutorial then
    *     stops before the failback)
+   * @param brokers the brokers' pods when they run as local mosquitto processes; a device then goes
+   *     through the failover and the failback over MQTT
    */
   public Tutorial(
       KubernetesClient client,
       RegionCatalog regions,
       Clock clock,
       AdjustableClock adjustable,
-      PrintStream out) {
+      PrintStream out,
+      Optional<LocalMosquittoPods> brokers) {
     this.client = client;
     this.regions = regions;
     this.clock = clock;
     this.adjustable = adjustable;
     this.out = out;
+    this.brokers = brokers;
   }
 
   /** Plays the tutorial; 0 when every step went as the tutorial says. */
   public int run() {
     long started = System.nanoTime();
+    mqtt = brokers.map(b -> new TutorialMqtt(client, regions, b, out)).orElse(null);
     try {
       intro();
       createHub();
@@ -103,6 +122,10 @@ public final class Tutorial {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
+    } finally {
+      if (mqtt != null) {
+        mqtt.close();
+      }
     }
   }
 
@@ -111,9 +134,25 @@ public final class Tutorial {
     out.println("=".repeat(80));
     out.println("No Kubernetes cluster is configured, so the iothub-operator runs here on an");
     out.println("embedded API server (in-process, with the iothub.dev CRDs loaded).");
-    out.println("SIMULATED: a stand-in kubelet marks the broker Deployments available; no pod and");
-    out.println("no MQTT broker runs. SIMULATED: the playground's clock can be moved forward, so");
-    out.println("the hour between a failover and a failback passes in a moment.");
+    if (brokers.isPresent()) {
+      out.println(
+          "SIMULATED: a stand-in kubelet marks the broker Deployments available once their");
+      out.println(
+          "pods run; each pod runs here as a real mosquitto process (mosquitto is installed),");
+      out.println(
+          "made from the objects the operator wrote: config, certificates, password files.");
+      out.println(
+          "A device connects over MQTT and TLS, and goes through the failover with the hub.");
+    } else {
+      out.println(
+          "SIMULATED: a stand-in kubelet marks the broker Deployments available; no pod and");
+      out.println(
+          "no MQTT broker runs (with mosquitto installed, a device would run over MQTT and");
+      out.println(
+          "reconnect through the failover: apt-get install mosquitto, then run this again).");
+    }
+    out.println("SIMULATED: the playground's clock can be moved forward, so the hour between a");
+    out.println("failover and a failback passes in a moment.");
     out.println("Set KUBECONFIG (or create ~/.kube/config) to run the operator on a cluster.");
   }
 
@@ -151,10 +190,24 @@ public final class Tutorial {
               }
               return s != null && Conditions.isTrue(s.getConditions(), "Ready");
             });
-    out.println(
-        "  (the broker Deployment in "
-            + region(ready.getStatus().getCurrentLocation().getId()).namespace()
-            + " is available because the SIMULATED kubelet says so)");
+    String namespace = region(ready.getStatus().getCurrentLocation().getId()).namespace();
+    Optional<LocalMosquittoPods.Endpoint> pod =
+        brokers.flatMap(b -> b.pod(namespace, HubNames.broker(ready)));
+    if (pod.isPresent()) {
+      out.println(
+          "  (the broker Deployment in "
+              + namespace
+              + " runs here as mosquitto pid "
+              + pod.get().pid()
+              + " on 127.0.0.1:"
+              + pod.get().port()
+              + ", started by the SIMULATED kubelet)");
+    } else {
+      out.println(
+          "  (the broker Deployment in "
+              + namespace
+              + " is available because the SIMULATED kubelet says so)");
+    }
   }
 
   private void registerDevices() throws InterruptedException {
@@ -178,12 +231,33 @@ public final class Tutorial {
         "the registry is "
             + RegistryStore.shardCount(hub)
             + " shard Secrets: one list and a write per shard, however many devices.");
+    command("kubectl apply -f examples/tutorial/" + EXAMPLE_DEVICES_FILE);
+    for (HasMetadata d : load(EXAMPLE_DEVICES_FILE)) {
+      client.resource(d).create();
+      out.println("device.iothub.dev/" + d.getMetadata().getName() + " created");
+    }
+    for (String name : List.of(THERMOSTAT, PUMP)) {
+      Device registered =
+          awaitObject(
+              "device " + name + " to be registered",
+              () -> client.resources(Device.class).inNamespace(NAMESPACE).withName(name).get(),
+              d -> d.getStatus() != null && Boolean.TRUE.equals(d.getStatus().getRegistered()));
+      out.println(
+          "  "
+              + registered.getStatus().getDeviceId()
+              + ": "
+              + registered.getStatus().getMessage().strip()
+              + " Key in Secret "
+              + registered.getStatus().getKeySecretName()
+              + ".");
+    }
     IoTHub counted =
         await(
             "the operator to count the devices and copy them to the failover region",
             h ->
                 h.getStatus().getRegistry() != null
-                    && Objects.equals(h.getStatus().getRegistry().getDevices(), (long) DEVICES)
+                    && Objects.equals(
+                        h.getStatus().getRegistry().getDevices(), (long) DEVICES + EXAMPLE_DEVICES)
                     && h.getStatus().getRegistry().getStandbySyncedAt() != null);
     out.println(
         "The operator counts "
@@ -192,6 +266,9 @@ public final class Tutorial {
             + counted.getStatus().getFailoverLocation().getDisplayName()
             + ":");
     out.println("a failover then moves only what changed since the last copy.");
+    if (mqtt != null) {
+      mqtt.connect(counted);
+    }
   }
 
   private void showLocations() {
@@ -199,10 +276,14 @@ public final class Tutorial {
     expect(iothub("", "hub", "show", HUB, "-n", NAMESPACE), ExitCodes.OK);
   }
 
-  private void failover() {
+  private void failover() throws InterruptedException {
     heading("Start the manual failover, typing the hub name to confirm");
+    int reconnections = mqtt == null ? 0 : mqtt.reconnections();
     expect(iothub(HUB + "\n", "failover", "start", HUB, "-n", NAMESPACE), ExitCodes.OK);
     expectLocation("westcentralus");
+    if (mqtt != null) {
+      mqtt.reportReconnection(reconnections, "21.6");
+    }
   }
 
   private void showAfterFailover() throws InterruptedException {
@@ -249,10 +330,14 @@ public final class Tutorial {
             + " UTC); on a real hub you wait.");
   }
 
-  private void failback() {
+  private void failback() throws InterruptedException {
     heading("Fail back to West US 2, typing the hub name to confirm");
+    int reconnections = mqtt == null ? 0 : mqtt.reconnections();
     expect(iothub(HUB + "\n", "failover", "start", HUB, "-n", NAMESPACE), ExitCodes.OK);
     expectLocation("westus2");
+    if (mqtt != null) {
+      mqtt.reportReconnection(reconnections, "21.7");
+    }
   }
 
   private void showAfterFailback() throws InterruptedException {
@@ -273,6 +358,7 @@ public final class Tutorial {
     out.println("                                                   # context (or the Helm chart:");
     out.println("                                                   # docs/operations.md)");
     out.println("  kubectl apply -f examples/tutorial/01-hub.yaml");
+    out.println("  kubectl apply -f examples/tutorial/04-devices.yaml");
     out.println(
         "  export PATH=\"$PWD/bin:$PATH\"                     # kubectl iothub: docs/cli.md");
     out.println("  kubectl iothub hub show contoso-hub -n manlfailrg");
@@ -377,11 +463,16 @@ public final class Tutorial {
   }
 
   private IoTHub await(String what, Predicate<IoTHub> done) throws InterruptedException {
+    return awaitObject(what, this::hub, h -> h.getStatus() != null && done.test(h));
+  }
+
+  private <T> T awaitObject(String what, Supplier<T> read, Predicate<T> done)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(WAIT);
     while (Instant.now().isBefore(deadline)) {
-      IoTHub hub = hub();
-      if (hub != null && hub.getStatus() != null && done.test(hub)) {
-        return hub;
+      T current = read.get();
+      if (current != null && done.test(current)) {
+        return current;
       }
       Thread.sleep(50);
     }

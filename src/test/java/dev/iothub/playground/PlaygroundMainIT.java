@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's main command, {@code java -jar target/quarkus-app/quarkus-run.jar}, on a machine
- * with no cluster: the packaged application plays the whole tutorial, each step in order, in under
- * a minute, and exits 0.
+ * with no cluster (and mosquitto, as the tests install it): the packaged application plays the
+ * whole tutorial, each step in order, with a device on MQTT through the failover and the failback,
+ * in under a minute, and exits 0 with no broker process left behind.
  */
 class PlaygroundMainIT {
   @Test
@@ -35,6 +36,8 @@ class PlaygroundMainIT {
 
     assertThat(r.code()).as(r.toString()).isZero();
     PlaygroundMockTest.inOrder(r.out(), PlaygroundMockTest.TUTORIAL);
+    PlaygroundMqttIT.inOrder(r.out(), PlaygroundMqttIT.MQTT);
+    assertThat(PlaygroundMqttIT.mosquittoProcesses()).as("mosquitto left running").isEmpty();
     assertThat(r.took()).as(r.toString()).isLessThan(Duration.ofSeconds(60));
   }
 }

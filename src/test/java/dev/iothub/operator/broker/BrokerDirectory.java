@@ -1,5 +1,6 @@
 package dev.iothub.operator.broker;
 
+import dev.iothub.embedded.MosquittoProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

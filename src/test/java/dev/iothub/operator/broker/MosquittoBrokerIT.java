@@ -17,6 +17,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import dev.iothub.embedded.MosquittoProcess;
 import dev.iothub.operator.broker.TestHub.Device;
 import dev.iothub.operator.registry.DeviceRecord;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package dev.iothub.operator.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iothub.embedded.MosquittoProcess;
 import dev.iothub.operator.broker.MqttProbe.Outcome;
 import dev.iothub.operator.broker.MqttProbe.Result;
 import java.io.IOException;

@@ -14,23 +14,18 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.embedded.LocalBrokerPod;
 import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.hub.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.VolumeProjection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,17 +34,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * End to end on real mosquitto: the operator runs on the embedded API server, and each region's
- * broker is started from the objects the operator wrote there (its ConfigMap, certificate and
- * password fragments, joined by the pod's own assemble script), with only the mount paths and the
- * port moved to a temporary directory. A device applied as a Device connects with the key from its
- * Secret, a failover probes the target broker over MQTT, and the device then connects there.
+ * broker is started from the objects the operator wrote there ({@link LocalBrokerPod}: its
+ * ConfigMap, certificate and password fragments, joined by the pod's own assemble script), with
+ * only the mount paths and the port moved to a temporary directory. A device applied as a Device
+ * connects with the key from its Secret, a failover probes the target broker over MQTT, and the
+ * device then connects there.
  */
 class OperatorRenderedBrokerIT {
   private static final Duration DELIVERY = Duration.ofSeconds(5);
@@ -82,7 +77,7 @@ class OperatorRenderedBrokerIT {
     String key = secretText(NS, "thermostat-1-key", "primaryKey");
     String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
 
-    MosquittoProcess west = startRegionBroker("iothub-westus2");
+    LocalBrokerPod west = startRegionBroker("iothub-westus2");
     Mqtt5BlockingClient backend =
         client(
             west.port(),
@@ -111,7 +106,7 @@ class OperatorRenderedBrokerIT {
         .hasMessageContaining("NOT_AUTHORIZED");
 
     // West Central US: its broker runs from its own rendered objects; the failover probes it.
-    MosquittoProcess westCentral = startRegionBroker("iothub-westcentralus");
+    LocalBrokerPod westCentral = startRegionBroker("iothub-westcentralus");
     h.probeWith(
         (probed, region) ->
             new MqttProbe(ca, secretText(NS, BrokerAuth.serviceSecret(probed), "probeKey"))
@@ -172,81 +167,23 @@ class OperatorRenderedBrokerIT {
     return HubNames.broker(hub) + "." + region.namespace() + ".svc.cluster.local";
   }
 
-  /** The region's broker, from the objects the operator wrote in its namespace. */
-  private MosquittoProcess startRegionBroker(String namespace) {
-    try {
-      Path dir = Files.createTempDirectory("iothub-region-");
-      cleanup.add(() -> deleteTree(dir));
-      int port = MosquittoProcess.freePort();
-      ports.put(namespace, port);
-      String root = dir.toString();
-      ConfigMap config =
-          h.client().configMaps().inNamespace(namespace).withName(HubNames.broker(hub)).get();
-      Secret tls =
-          h.client().secrets().inNamespace(namespace).withName(BrokerAuth.tlsSecret(hub)).get();
-      for (var e : config.getData().entrySet()) {
-        String content = e.getValue();
-        if (e.getKey().equals(MosquittoConfig.FILE_NAME)) {
-          // Only the mount points and the port move; every other line is the operator's.
-          content =
-              content
-                  .replace("/mosquitto/", root + "/")
-                  .replace(
-                      "listener " + MosquittoConfig.MQTT_PORT, "listener " + port + " 127.0.0.1");
-        }
-        write(dir.resolve("config").resolve(e.getKey()), content);
-      }
-      for (String key : List.of("ca.crt", "tls.crt", "tls.key")) {
-        write(dir.resolve("tls").resolve(key), decode(tls.getData().get(key)));
-      }
-      // The projected fragments, by the paths the Deployment gives them, then the pod's own script.
-      var deployment =
-          h.client()
-              .apps()
-              .deployments()
-              .inNamespace(namespace)
-              .withName(HubNames.broker(hub))
-              .get();
-      List<VolumeProjection> sources =
-          deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
-              .filter(v -> v.getName().equals("fragments"))
-              .findFirst()
-              .orElseThrow()
-              .getProjected()
-              .getSources();
-      for (VolumeProjection p : sources) {
-        Secret fragment =
-            h.client().secrets().inNamespace(namespace).withName(p.getSecret().getName()).get();
-        if (fragment != null) {
-          write(
-              dir.resolve("fragments").resolve(p.getSecret().getItems().get(0).getPath()),
-              decode(fragment.getData().get(MosquittoConfig.PASSWORD_FILE_NAME)));
-        }
-      }
-      Files.createDirectories(dir.resolve("auth"));
-      String assemble =
-          deployment
-              .getSpec()
-              .getTemplate()
-              .getSpec()
-              .getInitContainers()
-              .get(0)
-              .getCommand()
-              .get(2)
-              .replace("/mosquitto/", root + "/");
-      Process p = new ProcessBuilder("/bin/sh", "-c", assemble).inheritIO().start();
-      assertThat(p.waitFor()).isZero();
-      handToBrokerUser(dir);
-      MosquittoProcess broker =
-          MosquittoProcess.start(dir.resolve("config").resolve(MosquittoConfig.FILE_NAME), port);
-      cleanup.add(broker);
-      return broker;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /**
+   * The region's broker, from the objects the operator wrote in its namespace (the pod's own
+   * assemble script included), whatever the Deployment's replicas.
+   */
+  private LocalBrokerPod startRegionBroker(String namespace) {
+    LocalBrokerPod pod =
+        LocalBrokerPod.start(
+            h.client(),
+            h.client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(HubNames.broker(hub))
+                .get());
+    cleanup.add(pod);
+    ports.put(namespace, pod.port());
+    return pod;
   }
 
   private void awaitFragmentsWith(String namespace, String line) {
@@ -302,34 +239,7 @@ class OperatorRenderedBrokerIT {
     }
   }
 
-  /** Mosquitto started as root drops to its own user before reading the files. */
-  private static void handToBrokerUser(Path dir) throws IOException {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return;
-    }
-    UserPrincipal mosquitto =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("mosquitto");
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.toList()) {
-        Files.setOwner(p, mosquitto);
-      }
-    }
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
-  }
-
   private static String decode(String base64) {
     return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import dev.iothub.embedded.MosquittoProcess;
 import dev.iothub.operator.broker.TestHub.Device;
 import dev.iothub.operator.registry.DeviceRecord;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.iothub.operator.broker;
+package dev.iothub.embedded;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -6,18 +6,23 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A real {@code /usr/sbin/mosquitto -c <config>} for a test: started on a loopback port, ready when
- * it says it is running, its output captured so that a failing test can show it, stopped on {@link
- * #close()}.
+ * A real {@code mosquitto -c <config>} on this machine, for the playground and the tests: started
+ * on a loopback port, ready when it says it is running, its output captured so that a failure can
+ * show it, stopped on {@link #close()}.
  */
-final class MosquittoProcess implements AutoCloseable {
-  static final String BINARY = "/usr/sbin/mosquitto";
+public final class MosquittoProcess implements AutoCloseable {
+  /** Where Debian/Ubuntu ({@code apt-get install mosquitto}) and Homebrew put the broker. */
+  private static final List<String> KNOWN_PLACES =
+      List.of("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto");
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final Process process;
@@ -33,15 +38,38 @@ final class MosquittoProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** The mosquitto executable of this machine, if one is installed. */
+  public static Optional<Path> binary() {
+    List<String> places = new ArrayList<>(KNOWN_PLACES);
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(java.io.File.pathSeparator)) {
+        places.add(dir + "/mosquitto");
+      }
+    }
+    return places.stream()
+        .map(Path::of)
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+        .findFirst();
+  }
+
   /** Starts mosquitto with {@code configFile} and waits until it listens on {@code port}. */
-  static MosquittoProcess start(Path configFile, int port) {
+  public static MosquittoProcess start(Path configFile, int port) {
+    Path binary =
+        binary()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "mosquitto is not installed (apt-get install mosquitto;"
+                            + " scripts/install-test-tools.sh does it for the tests)"));
     Process process;
     try {
       process =
-          new ProcessBuilder(BINARY, "-c", configFile.toString()).redirectErrorStream(true).start();
+          new ProcessBuilder(binary.toString(), "-c", configFile.toString())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot run " + BINARY + " (scripts/install-test-tools.sh installs it)", e);
+      throw new UncheckedIOException("cannot run " + binary, e);
     }
     MosquittoProcess broker = new MosquittoProcess(process, port);
     broker.awaitListening();
@@ -49,7 +77,7 @@ final class MosquittoProcess implements AutoCloseable {
   }
 
   /** A loopback port that was free a moment ago. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -57,15 +85,15 @@ final class MosquittoProcess implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -73,7 +101,7 @@ final class MosquittoProcess implements AutoCloseable {
    * Sends SIGHUP, mosquitto's signal to reread its password and ACL files, and waits until the log
    * shows that it did.
    */
-  void reload() {
+  public void reload() {
     int reloadsBefore = count("Reloading config");
     try {
       Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).inheritIO().start();
@@ -96,13 +124,13 @@ final class MosquittoProcess implements AutoCloseable {
   }
 
   /** Everything mosquitto printed so far. */
-  String log() {
+  public String log() {
     synchronized (log) {
       return String.join("\n", log);
     }
   }
 
-  int count(String text) {
+  public int count(String text) {
     synchronized (log) {
       return (int) log.stream().filter(line -> line.contains(text)).count();
     }
