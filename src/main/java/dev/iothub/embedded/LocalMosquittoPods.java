@@ -34,9 +34,9 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
-  /** Pods that run on this machine's mosquitto, if one is installed. */
-  public static Optional<LocalMosquittoPods> ifInstalled(KubernetesClient client) {
-    return MosquittoProcess.binary().map(binary -> new LocalMosquittoPods(client));
+  /** Pods on this machine's mosquitto ({@link MosquittoProcess#binary()}). */
+  public static LocalMosquittoPods create(KubernetesClient client) {
+    return new LocalMosquittoPods(client);
   }
 
   @Override

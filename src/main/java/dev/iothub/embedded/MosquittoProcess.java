@@ -53,6 +53,30 @@ public final class MosquittoProcess implements AutoCloseable {
         .findFirst();
   }
 
+  /** The version that {@code binary -h} reports ("2.0.11"), if it says. */
+  public static Optional<String> version(Path binary) {
+    try {
+      Process p = new ProcessBuilder(binary.toString(), "-h").redirectErrorStream(true).start();
+      String first;
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        first = in.readLine();
+      }
+      if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      String prefix = "mosquitto version ";
+      return first != null && first.startsWith(prefix)
+          ? Optional.of(first.substring(prefix.length()).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
   /** Starts mosquitto with {@code configFile} and waits until it listens on {@code port}. */
   public static MosquittoProcess start(Path configFile, int port) {
     Path binary =

@@ -1,7 +1,6 @@
 package dev.iothub.playground;
 
 import dev.iothub.embedded.AdjustableClock;
-import dev.iothub.embedded.LocalMosquittoPods;
 import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +8,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The operator (the Quarkus application's own beans) running while the tutorial plays, with the
@@ -25,9 +23,9 @@ public class PlaygroundApplication implements QuarkusApplication {
   @Override
   public int run(String... args) {
     AdjustableClock adjustable = clock instanceof AdjustableClock a ? a : null;
-    Optional<LocalMosquittoPods> brokers = LocalMosquittoPods.ifInstalled(client);
+    LocalBrokers brokers = LocalBrokers.detect(client);
     try (SimulatedKubelet kubelet = new SimulatedKubelet(client).start()) {
-      brokers.ifPresent(kubelet::runPods);
+      brokers.local().ifPresent(kubelet::runPods);
       operator.start();
       try {
         return new Tutorial(client, settings.regions(), clock, adjustable, System.out, brokers)

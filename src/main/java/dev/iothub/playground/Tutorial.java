@@ -70,7 +70,7 @@ public final class Tutorial {
   private final Clock clock;
   private final AdjustableClock adjustable;
   private final PrintStream out;
-  private final Optional<LocalMosquittoPods> brokers;
+  private final LocalBrokers brokers;
   private TutorialMqtt mqtt;
   private int step;
 
@@ -87,7 +87,7 @@ public final class Tutorial {
       Clock clock,
       AdjustableClock adjustable,
       PrintStream out,
-      Optional<LocalMosquittoPods> brokers) {
+      LocalBrokers brokers) {
     this.client = client;
     this.regions = regions;
     this.clock = clock;
@@ -99,7 +99,7 @@ public final class Tutorial {
   /** Plays the tutorial; 0 when every step went as the tutorial says. */
   public int run() {
     long started = System.nanoTime();
-    mqtt = brokers.map(b -> new TutorialMqtt(client, regions, b, out)).orElse(null);
+    mqtt = brokers.local().map(b -> new TutorialMqtt(client, regions, b, out)).orElse(null);
     try {
       intro();
       createHub();
@@ -134,7 +134,7 @@ public final class Tutorial {
     out.println("=".repeat(80));
     out.println("No Kubernetes cluster is configured, so the iothub-operator runs here on an");
     out.println("embedded API server (in-process, with the iothub.dev CRDs loaded).");
-    if (brokers.isPresent()) {
+    if (brokers.local().isPresent()) {
       out.println(
           "SIMULATED: a stand-in kubelet marks the broker Deployments available once their");
       out.println(
@@ -146,10 +146,10 @@ public final class Tutorial {
     } else {
       out.println(
           "SIMULATED: a stand-in kubelet marks the broker Deployments available; no pod and");
+      out.println("no MQTT broker runs: " + brokers.whyNot() + ".");
       out.println(
-          "no MQTT broker runs (with mosquitto installed, a device would run over MQTT and");
-      out.println(
-          "reconnect through the failover: apt-get install mosquitto, then run this again).");
+          "With mosquitto 2 installed (apt-get install mosquitto), a device would also run");
+      out.println("over MQTT and reconnect through the failover.");
     }
     out.println("SIMULATED: the playground's clock can be moved forward, so the hour between a");
     out.println("failover and a failback passes in a moment.");
@@ -192,7 +192,7 @@ public final class Tutorial {
             });
     String namespace = region(ready.getStatus().getCurrentLocation().getId()).namespace();
     Optional<LocalMosquittoPods.Endpoint> pod =
-        brokers.flatMap(b -> b.pod(namespace, HubNames.broker(ready)));
+        brokers.local().flatMap(b -> b.pod(namespace, HubNames.broker(ready)));
     if (pod.isPresent()) {
       out.println(
           "  (the broker Deployment in "

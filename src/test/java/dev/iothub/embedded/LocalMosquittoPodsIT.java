@@ -35,7 +35,7 @@ class LocalMosquittoPodsIT {
   void theActiveRegionsBrokerRunsIsReachedThroughTheHubsNameAndComesBackAfterACrash()
       throws Exception {
     h = OperatorHarness.start();
-    LocalMosquittoPods pods = LocalMosquittoPods.ifInstalled(h.client()).orElseThrow();
+    LocalMosquittoPods pods = LocalMosquittoPods.create(h.client());
     h.kubelet().runPods(pods);
     h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
     IoTHub hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
@@ -75,7 +75,7 @@ class LocalMosquittoPodsIT {
   @Test
   void aPodThatCannotStartLeavesItsDeploymentUnavailable() throws IOException {
     h = OperatorHarness.withoutOperator(OperatorHarness.testSettings());
-    LocalMosquittoPods pods = LocalMosquittoPods.ifInstalled(h.client()).orElseThrow();
+    LocalMosquittoPods pods = LocalMosquittoPods.create(h.client());
     h.kubelet().runPods(pods);
     h.createNamespaces(NS, "iothub-westus2");
     IoTHub hub = h.load("fixtures/hub-westus2.yaml", IoTHub.class);

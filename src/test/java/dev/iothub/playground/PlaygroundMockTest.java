@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.iothub.embedded.AdjustableClock;
-import dev.iothub.embedded.LocalMosquittoPods;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.testing.OperatorHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,7 +79,7 @@ class PlaygroundMockTest {
   @Test
   void playsEveryStepOfTheTutorialInOrderWithinAMinute() {
     try (OperatorHarness h = OperatorHarness.start()) {
-      Played played = play(h, h.clock(), Optional.empty());
+      Played played = play(h, h.clock(), LocalBrokers.simulated("the test runs without them"));
 
       String out = played.out();
       assertThat(played.code()).as(out).isZero();
@@ -89,7 +87,7 @@ class PlaygroundMockTest {
       // Without local brokers the output says that no broker runs, and no MQTT step is played.
       assertThat(out)
           .doesNotContain("The playground stopped")
-          .contains("no MQTT broker runs (with mosquitto installed, a device would run over MQTT")
+          .contains("no MQTT broker runs: the test runs without them.\nWith mosquitto 2 installed")
           .doesNotContain("MQTT: ");
     }
   }
@@ -97,7 +95,7 @@ class PlaygroundMockTest {
   @Test
   void withoutAClockToMoveItStopsBeforeTheFailback() {
     try (OperatorHarness h = OperatorHarness.start()) {
-      Played played = play(h, null, Optional.empty());
+      Played played = play(h, null, LocalBrokers.simulated("the test runs without them"));
 
       String out = played.out();
       assertThat(played.code()).as(out).isEqualTo(1);
@@ -118,7 +116,7 @@ class PlaygroundMockTest {
     try (OperatorHarness h =
         OperatorHarness.start(OperatorHarness.testSettings().withFailover(quickDeadline))) {
       h.kubelet().breakNamespace("iothub-westcentralus");
-      Played played = play(h, h.clock(), Optional.empty());
+      Played played = play(h, h.clock(), LocalBrokers.simulated("the test runs without them"));
 
       String out = played.out();
       assertThat(played.code()).as(out).isEqualTo(1);
@@ -135,8 +133,7 @@ class PlaygroundMockTest {
   record Played(int code, String out) {}
 
   /** Plays the tutorial on the harness's operator, within the minute the issue allows. */
-  static Played play(
-      OperatorHarness h, AdjustableClock adjustable, Optional<LocalMosquittoPods> brokers) {
+  static Played play(OperatorHarness h, AdjustableClock adjustable, LocalBrokers brokers) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Tutorial tutorial =
         new Tutorial(

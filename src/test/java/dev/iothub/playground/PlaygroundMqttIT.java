@@ -7,7 +7,6 @@ import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,10 @@ class PlaygroundMqttIT {
   @Test
   void aDeviceGoesThroughTheFailoverAndTheFailbackOverMqtt() {
     try (OperatorHarness h = OperatorHarness.start()) {
-      LocalMosquittoPods pods = LocalMosquittoPods.ifInstalled(h.client()).orElseThrow();
+      LocalMosquittoPods pods = LocalMosquittoPods.create(h.client());
       h.kubelet().runPods(pods);
-      PlaygroundMockTest.Played played = PlaygroundMockTest.play(h, h.clock(), Optional.of(pods));
+      PlaygroundMockTest.Played played =
+          PlaygroundMockTest.play(h, h.clock(), LocalBrokers.running(pods));
 
       String out = played.out();
       assertThat(played.code()).as(out).isZero();
