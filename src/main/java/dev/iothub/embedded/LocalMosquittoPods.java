@@ -67,6 +67,9 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
       // One process stands for every replica: the endpoint does not care how many there are.
       return replicas;
     } catch (RuntimeException e) {
+      if (client.getHttpClient().isClosed()) {
+        return 0; // shutting down: the pods stop with close()
+      }
       // Like a pod in CrashLoopBackOff: said once per cause, tried again on the next sync.
       if (!String.valueOf(e.getMessage())
           .equals(failures.put(key, String.valueOf(e.getMessage())))) {
