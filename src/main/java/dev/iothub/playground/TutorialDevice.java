@@ -82,6 +82,7 @@ final class TutorialDevice implements AutoCloseable {
           connected = target;
           return target;
         } catch (ExecutionException | TimeoutException e) {
+          attempt.disconnect(); // a late answer must not leave a second connection behind
           last = describe(e);
         }
       }
@@ -174,8 +175,7 @@ final class TutorialDevice implements AutoCloseable {
         .sslConfig()
         .trustManagerFactory(Pem.trusting(caPem))
         .applySslConfig()
-        // On the client, not the CONNECT message: the client leaves a message's credentials out
-        // of the reconnects.
+        // On the client, not on the first CONNECT: reconnects send the client's credentials.
         .simpleAuth()
         .username(id)
         .password(key.getBytes(StandardCharsets.UTF_8))
