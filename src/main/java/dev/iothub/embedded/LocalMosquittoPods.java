@@ -21,7 +21,11 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
   /** Where a Service name led: the pod that answers and its loopback port. */
   public record Endpoint(String namespace, String deployment, int port, long pid) {}
 
-  private record Running(LocalBrokerPod pod, String deployment, String template) {}
+  private record Running(LocalBrokerPod pod, String deployment, String template) {
+    Endpoint endpoint() {
+      return new Endpoint(pod.namespace(), deployment, pod.port(), pod.pid());
+    }
+  }
 
   private final KubernetesClient client;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -42,7 +46,7 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
   @Override
   public synchronized int sync(Deployment d, boolean deleted) {
     String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
-    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    int replicas = SimulatedKubelet.replicas(d);
     Running current = running.get(key);
     String template = client.getKubernetesSerialization().asJson(d.getSpec().getTemplate());
     if (current != null
@@ -103,9 +107,7 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
           .filter(r -> r.pod().namespace().equals(labels[1]) && r.pod().selectedBy(selector))
           .filter(r -> r.pod().isAlive())
           .findFirst()
-          .map(
-              r ->
-                  new Endpoint(r.pod().namespace(), r.deployment(), r.pod().port(), r.pod().pid()));
+          .map(Running::endpoint);
     }
     return Optional.empty();
   }
@@ -113,9 +115,7 @@ public final class LocalMosquittoPods implements SimulatedKubelet.Pods {
   /** The running pod of a Deployment, if there is one. */
   public Optional<Endpoint> pod(String namespace, String deployment) {
     Running r = running.get(namespace + "/" + deployment);
-    return r == null || !r.pod().isAlive()
-        ? Optional.empty()
-        : Optional.of(new Endpoint(namespace, deployment, r.pod().port(), r.pod().pid()));
+    return r == null || !r.pod().isAlive() ? Optional.empty() : Optional.of(r.endpoint());
   }
 
   @Override

@@ -148,7 +148,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
-  private static int replicas(Deployment d) {
+  static int replicas(Deployment d) {
     return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
   }
 
