@@ -50,10 +50,9 @@ public final class Tutorial {
   public static final String NAMESPACE = "manlfailrg";
   public static final String HUB = "contoso-hub";
 
-  /** Records written in one bulk write; the example file adds {@link #EXAMPLE_DEVICES} more. */
+  /** Records written in one bulk write; the example file adds its devices. */
   public static final int DEVICES = 500;
 
-  public static final int EXAMPLE_DEVICES = 2;
   static final String THERMOSTAT = "thermostat-1";
   static final String PUMP = "pump";
   static final String EXAMPLE_DEVICES_FILE = "04-devices.yaml";
@@ -78,8 +77,8 @@ public final class Tutorial {
    * @param clock the operator's clock
    * @param adjustable the same clock when it can be moved forward, else null (the tutorial then
    *     stops before the failback)
-   * @param brokers the brokers' pods when they run as local mosquitto processes; a device then goes
-   *     through the failover and the failback over MQTT
+   * @param brokers the brokers' pods when they run as local mosquitto processes (a device then goes
+   *     through the failover and the failback over MQTT), or why they do not
    */
   public Tutorial(
       KubernetesClient client,
@@ -232,11 +231,12 @@ public final class Tutorial {
             + RegistryStore.shardCount(hub)
             + " shard Secrets: one list and a write per shard, however many devices.");
     command("kubectl apply -f examples/tutorial/" + EXAMPLE_DEVICES_FILE);
-    for (HasMetadata d : load(EXAMPLE_DEVICES_FILE)) {
+    List<HasMetadata> examples = load(EXAMPLE_DEVICES_FILE);
+    for (HasMetadata d : examples) {
       client.resource(d).create();
       out.println("device.iothub.dev/" + d.getMetadata().getName() + " created");
     }
-    for (String name : List.of(THERMOSTAT, PUMP)) {
+    for (String name : examples.stream().map(d -> d.getMetadata().getName()).toList()) {
       Device registered =
           awaitObject(
               "device " + name + " to be registered",
@@ -257,7 +257,7 @@ public final class Tutorial {
             h ->
                 h.getStatus().getRegistry() != null
                     && Objects.equals(
-                        h.getStatus().getRegistry().getDevices(), (long) DEVICES + EXAMPLE_DEVICES)
+                        h.getStatus().getRegistry().getDevices(), (long) DEVICES + examples.size())
                     && h.getStatus().getRegistry().getStandbySyncedAt() != null);
     out.println(
         "The operator counts "
