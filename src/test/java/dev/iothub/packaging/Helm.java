@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * scripts/install-test-tools.sh), else helm on the PATH. A missing helm fails the test: the chart
  * tests are never skipped.
  */
-final class Helm {
-  static final String RELEASE = "iothub-operator";
-  static final String NAMESPACE = "iothub-system";
+public final class Helm {
+  public static final String RELEASE = "iothub-operator";
+  public static final String NAMESPACE = "iothub-system";
 
   private final Path binary;
 
@@ -28,7 +29,7 @@ final class Helm {
     this.binary = binary;
   }
 
-  static Helm locate() {
+  public static Helm locate() {
     String env = System.getenv("HELM");
     if (env != null && !env.isBlank() && Files.isExecutable(Path.of(env))) {
       return new Helm(Path.of(env));
@@ -51,17 +52,17 @@ final class Helm {
             + " .tools/helm/), or put helm 3 on the PATH, or set HELM to its path");
   }
 
-  Path binary() {
+  public Path binary() {
     return binary;
   }
 
   /** The result of one helm run. */
-  record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    boolean ok() {
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public boolean ok() {
       return exitCode == 0;
     }
 
-    String describe() {
+    public String describe() {
       return String.join(" ", command)
           + "\nexit code "
           + exitCode
@@ -72,15 +73,22 @@ final class Helm {
     }
   }
 
-  Result run(String... args) {
+  public Result run(String... args) {
     return run(Arrays.asList(args));
   }
 
-  Result run(List<String> args) {
+  public Result run(List<String> args) {
+    return run(Map.of(), args);
+  }
+
+  /**
+   * Runs helm with extra environment variables (KUBECONFIG for the commands that need a cluster).
+   */
+  public Result run(Map<String, String> env, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(args);
-    return exec(command, Project.DIR);
+    return exec(command, Project.DIR, env);
   }
 
   /** `helm template` of the chart as release iothub-operator in iothub-system; must succeed. */
@@ -121,9 +129,16 @@ final class Helm {
   }
 
   /** Runs a process to completion (at most two minutes) and collects its output. */
-  static Result exec(List<String> command, Path dir) {
+  public static Result exec(List<String> command, Path dir) {
+    return exec(command, dir, Map.of());
+  }
+
+  /** Runs a process with extra environment variables to completion (at most two minutes). */
+  public static Result exec(List<String> command, Path dir, Map<String, String> env) {
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       p.getOutputStream().close();
       CompletableFuture<String> out = drain(p.getInputStream());
       CompletableFuture<String> err = drain(p.getErrorStream());

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Paths of the project's packaging files, found from the directory the tests run in. */
-final class Project {
-  static final Path DIR = locate();
-  static final Path CHART = DIR.resolve("helm/iothub-operator");
+public final class Project {
+  public static final Path DIR = locate();
+  public static final Path CHART = DIR.resolve("helm/iothub-operator");
 
   private Project() {}
 
@@ -23,11 +23,11 @@ final class Project {
     throw new IllegalStateException("no project directory (pom.xml beside helm/) above " + dir);
   }
 
-  static Path path(String relative) {
+  public static Path path(String relative) {
     return DIR.resolve(relative);
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -35,7 +35,7 @@ final class Project {
     }
   }
 
-  static String read(String relative) {
+  public static String read(String relative) {
     return read(path(relative));
   }
 }

@@ -1,0 +1,264 @@
+package dev.iothub.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.packaging.Helm;
+import dev.iothub.packaging.Project;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real Kubernetes API server of the {@code *KubeIT} tier. Which one, in this order:
+ *
+ * <ol>
+ *   <li>the cluster of the kubeconfig named by {@code IOTHUB_TEST_KUBECONFIG} (environment) or
+ *       {@code iothub.test.kubeconfig} (system property): kind, minikube or any disposable cluster
+ *       a user points the tier at. The tests create and delete namespaces there;
+ *   <li>else a fresh control plane of {@code ../shared/kube/control-plane.sh} (instance {@code
+ *       iothub-it}, or {@code IOTHUB_TEST_KUBE_INSTANCE}), started once per test JVM and stopped
+ *       when it exits;
+ *   <li>else none: every test of the tier is skipped, and one line says why and how to run it.
+ * </ol>
+ *
+ * <p>The kubeconfig's user is the cluster's administrator; the operator under test never runs with
+ * it but with its chart ServiceAccount's token ({@link #kubeconfigFor}).
+ */
+public final class RealCluster {
+  public static final String VARIABLE = "IOTHUB_TEST_KUBECONFIG";
+  static final String PROPERTY = "iothub.test.kubeconfig";
+
+  /** Name of the control-plane instance; two checkouts testing at once need different ones. */
+  static final String INSTANCE =
+      System.getenv().getOrDefault("IOTHUB_TEST_KUBE_INSTANCE", "iothub-it");
+
+  static final Path CONTROL_PLANE = Project.DIR.resolveSibling("shared/kube/control-plane.sh");
+
+  /** Logs, kubeconfigs and rendered files of the tier. */
+  public static final Path WORK = Project.path("target/kube-it");
+
+  private static RealCluster shared;
+  private static String skipped;
+
+  private final Path kubeconfig;
+  private final KubernetesClient admin;
+  private final boolean disposable;
+
+  private RealCluster(Path kubeconfig, boolean disposable) {
+    this.kubeconfig = kubeconfig;
+    this.disposable = disposable;
+    this.admin = new KubernetesClientBuilder().withConfig(config(kubeconfig)).build();
+  }
+
+  /** The cluster of this test run; skips the calling test class when there is none. */
+  public static synchronized RealCluster get() {
+    if (shared == null && skipped == null) {
+      shared = locate();
+      if (shared == null) {
+        System.out.println(skipped);
+      }
+    }
+    Assumptions.assumeTrue(shared != null, skipped);
+    return shared;
+  }
+
+  private static RealCluster locate() {
+    String named = System.getProperty(PROPERTY, System.getenv(VARIABLE));
+    if (named != null && !named.isBlank()) {
+      Path file = Path.of(named);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalStateException(VARIABLE + " names " + file + ", which is not a file");
+      }
+      return new RealCluster(file, false);
+    }
+    if (!Files.isExecutable(CONTROL_PLANE)) {
+      skipped =
+          "Real-API tier (*KubeIT) skipped: no "
+              + CONTROL_PLANE
+              + " and no "
+              + VARIABLE
+              + ". Run it on any disposable cluster (kind, minikube) with "
+              + VARIABLE
+              + "=<its kubeconfig> mvn -B verify -Pkube";
+      return null;
+    }
+    // A fresh cluster each run: what an earlier run left behind must not decide this one.
+    controlPlane("down");
+    String up = controlPlane("up");
+    String[] lines = up.strip().split("\n");
+    String last = lines[lines.length - 1];
+    if (!last.startsWith("export KUBECONFIG=")) {
+      throw new IllegalStateException("control-plane.sh up printed no KUBECONFIG:\n" + up);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> controlPlane("down")));
+    System.out.println("Real-API tier: kube-apiserver v1.32 of " + CONTROL_PLANE);
+    return new RealCluster(Path.of(last.substring("export KUBECONFIG=".length())), true);
+  }
+
+  private static String controlPlane(String command) {
+    Helm.Result r =
+        Helm.exec(List.of(CONTROL_PLANE.toString(), command, INSTANCE), Project.DIR, Map.of());
+    if (!r.ok()) {
+      throw new IllegalStateException("control-plane.sh " + command + " failed:\n" + r.describe());
+    }
+    return r.stdout();
+  }
+
+  private static Config config(Path kubeconfig) {
+    try {
+      return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The administrator's client: what a test uses to play the user and the kubelet. */
+  public KubernetesClient admin() {
+    return admin;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Whether the tier started this cluster itself (and may stop or restart parts of it). */
+  public boolean disposable() {
+    return disposable;
+  }
+
+  /** Runs kubectl as the administrator; fails the test when kubectl fails. */
+  public String kubectl(String... args) {
+    Helm.Result r = kubectlResult(args);
+    assertThat(r.ok()).as(r.describe()).isTrue();
+    return r.stdout();
+  }
+
+  /** Runs kubectl as the administrator and returns what it did, failed or not. */
+  public Helm.Result kubectlResult(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("kubectl");
+    command.addAll(Arrays.asList(args));
+    return Helm.exec(command, Project.DIR, Map.of("KUBECONFIG", kubeconfig.toString()));
+  }
+
+  /** {@code kubectl apply -f} of this YAML text (written to a file of the tier's folder). */
+  public String apply(String yaml) {
+    try {
+      Files.createDirectories(WORK);
+      Path file = Files.createTempFile(WORK, "apply-", ".yaml");
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      return kubectl("apply", "-f", file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the project's helm against this cluster. */
+  public Helm.Result helm(String... args) {
+    return Helm.locate().run(Map.of("KUBECONFIG", kubeconfig.toString()), Arrays.asList(args));
+  }
+
+  public void createNamespaces(String... names) {
+    for (String name : names) {
+      admin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .createOr(existing -> existing.update());
+    }
+  }
+
+  /**
+   * Deletes the namespaces and waits until the namespace controller has emptied and removed them.
+   */
+  public void deleteNamespaces(Duration atMost, String... names) {
+    for (String name : names) {
+      admin.namespaces().withName(name).delete();
+    }
+    await()
+        .atMost(atMost)
+        .until(
+            () -> Arrays.stream(names).allMatch(n -> admin.namespaces().withName(n).get() == null));
+  }
+
+  /**
+   * A kubeconfig that authenticates as the ServiceAccount with a token from the TokenRequest API,
+   * as a pod of that ServiceAccount would: the operator under test gets exactly the chart's RBAC.
+   */
+  public Path kubeconfigFor(String namespace, String serviceAccount) {
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config c = admin.getConfiguration();
+    String yaml =
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: test",
+            "  cluster:",
+            "    server: " + c.getMasterUrl(),
+            "    certificate-authority-data: " + caData(c),
+            "users:",
+            "- name: " + serviceAccount,
+            "  user:",
+            "    token: " + token,
+            "contexts:",
+            "- name: test",
+            "  context: {cluster: test, user: "
+                + serviceAccount
+                + ", namespace: "
+                + namespace
+                + "}",
+            "current-context: test",
+            "");
+    try {
+      Files.createDirectories(WORK);
+      Path file = WORK.resolve(namespace + "-" + serviceAccount + ".kubeconfig");
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String caData(Config c) {
+    if (c.getCaCertData() != null) {
+      return c.getCaCertData();
+    }
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(Files.readAllBytes(Path.of(c.getCaCertFile())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
