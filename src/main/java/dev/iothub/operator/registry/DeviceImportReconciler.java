@@ -145,6 +145,15 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
     try {
       new RegistryStore(client)
           .write(hub, resolution.locations().current(), records, clock.instant());
+    } catch (RegistryFullException e) {
+      return finish(
+          status,
+          "Failed",
+          "RegistryFull",
+          "Nothing was imported: "
+              + e.getMessage()
+              + ". Import the devices into a hub created with more registry shards.",
+          0);
     } catch (RegistryFrozenException e) {
       return pending(
           status,

@@ -158,6 +158,15 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
                 new DeviceRecord(
                     id, enabled, PasswordHashes.hash(key), Timestamps.format(clock.instant()))),
             clock.instant());
+      } catch (RegistryFullException e) {
+        status.notRegistered(
+            "RegistryFull",
+            "Device "
+                + id
+                + " is not registered: "
+                + e.getMessage()
+                + ". Delete devices of this hub or register it in a hub with more shards.");
+        return settings.retryMaxDelay();
       } catch (RegistryFrozenException e) {
         // The hub started an operation after we read its status: the shard's fence caught it.
         status.waiting(

@@ -2,6 +2,7 @@ package dev.iothub.operator.registry;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistrySpec;
+import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.hub.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Timestamps;
@@ -115,6 +116,9 @@ public final class RegistryStore {
     // A change to one or two shards reads just those; a bulk change lists them all at once.
     boolean few = upsertsByShard.size() + removalsByShard.size() <= 2;
     Map<Integer, Secret> existing = few ? Map.of() : shards(hub, region);
+    // Every shard is encoded (and its size checked) before the first write: a change that does not
+    // fit is refused whole, not applied to some shards.
+    List<ShardWrite> writes = new ArrayList<>();
     for (int index = 0; index < shards; index++) {
       List<DeviceRecord> changes = upsertsByShard.getOrDefault(index, List.of());
       List<String> gone = removalsByShard.getOrDefault(index, List.of());
@@ -131,15 +135,21 @@ public final class RegistryStore {
       }
       changes.forEach(r -> merged.put(r.id(), r));
       gone.forEach(merged::remove);
-      Secret desired = encode(hub, region, index, merged.values(), now);
-      if (current == null) {
-        client.resource(desired).create();
+      writes.add(new ShardWrite(encode(hub, region, index, merged.values(), now), current));
+    }
+    for (ShardWrite w : writes) {
+      if (w.current() == null) {
+        client.resource(w.desired()).create();
       } else {
-        desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-        client.resource(desired).update();
+        w.desired()
+            .getMetadata()
+            .setResourceVersion(w.current().getMetadata().getResourceVersion());
+        client.resource(w.desired()).update();
       }
     }
   }
+
+  private record ShardWrite(Secret desired, Secret current) {}
 
   /** The region's shard Secrets by index; one LIST call. */
   public Map<Integer, Secret> shards(IoTHub hub, Region region) {
@@ -219,17 +229,30 @@ public final class RegistryStore {
       IoTHub hub, Region region, int index, Collection<DeviceRecord> records, Instant now) {
     byte[] canonical = RegistryShard.canonical(records);
     byte[] compressed = RegistryShard.compress(canonical);
+    int shards = shardCount(hub);
     if (compressed.length > RegistryShard.MAX_BYTES) {
-      throw new IllegalStateException(
-          "registry shard "
-              + index
-              + " of hub "
-              + hub.getMetadata().getName()
-              + " would hold "
+      throw new RegistryFullException(
+          hub,
+          index,
+          shards,
+          records.size(),
+          "its records would take "
               + compressed.length
-              + " bytes, over the limit of "
-              + RegistryShard.MAX_BYTES
-              + "; the hub has too many devices for its registry.shards");
+              + " bytes, over "
+              + RegistryShard.MAX_BYTES);
+    }
+    try {
+      // The broker's password fragment of this shard must fit in a Secret as well.
+      PasswordFile.deviceFragment(records);
+    } catch (IllegalStateException e) {
+      throw new RegistryFullException(
+          hub,
+          index,
+          shards,
+          records.size(),
+          "their password lines would take more than "
+              + PasswordFile.MAX_FRAGMENT_BYTES
+              + " bytes");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(SHARD, Integer.toString(index));

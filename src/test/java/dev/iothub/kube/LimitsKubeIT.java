@@ -1,0 +1,234 @@
+package dev.iothub.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportSpec;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.embedded.SimulatedKubelet;
+import dev.iothub.operator.broker.DeviceKeys;
+import dev.iothub.operator.broker.PasswordFile;
+import dev.iothub.operator.hub.BrokerAuth;
+import dev.iothub.operator.registry.DeviceImportFile;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Object size limits that only a real API server enforces: a Secret holds at most 1 MiB of data.
+ * The registry shard and the password fragment rendered from it are both Secrets; an import that
+ * would push either past the limit must be refused whole with a clear reason, and the hub must keep
+ * serving, never wedged on a write the server refuses. A hub with one registry shard reaches the
+ * limit with a few thousand devices.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LimitsKubeIT {
+  static final String NS = "limits";
+  static final String WEST = "limits-westus2";
+  static final String CENTRAL = "limits-westcentralus";
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static RealCluster cluster;
+  static SimulatedKubelet kubelet;
+  static OperatorProcess operator;
+
+  @BeforeAll
+  static void start() throws IOException {
+    cluster = RealCluster.get();
+    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.createNamespaces(NS, WEST, CENTRAL);
+    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    Path properties = RealCluster.WORK.resolve("limits.properties");
+    Files.createDirectories(RealCluster.WORK);
+    Files.writeString(
+        properties,
+        "iothub.region-namespace-template=limits-{region}\n"
+            + "iothub.watched-region-namespaces="
+            + WEST
+            + ","
+            + CENTRAL
+            + "\n");
+    operator = OperatorProcess.start("limits", cluster.kubeconfig(), properties, Map.of());
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: IoTHub",
+            "metadata: {name: fleet, namespace: " + NS + "}",
+            "spec:",
+            "  location: westus2",
+            "  registry: {shards: 1}"));
+    awaitHub(h -> h.getStatus().getState() == HubState.Active);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (cluster != null) {
+      cluster.kubectlResult("delete", "namespace", NS, WEST, CENTRAL, "--wait=false");
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theServerRefusesASecretOverOneMebibyte() {
+    // What the mock server accepts and the real one does not: the reason for the checks below.
+    Secret big =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("too-big")
+            .withNamespace(NS)
+            .endMetadata()
+            .addToData("blob", Base64.getEncoder().encodeToString(new byte[1024 * 1024 + 1]))
+            .build();
+    assertThatThrownBy(() -> cluster.admin().resource(big).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("Too long")
+        .hasMessageContaining("1048576");
+  }
+
+  @Test
+  @Order(2)
+  void anImportThatFitsIsStoredAndRendered() {
+    createImport("first", 5_000);
+
+    DeviceImport done = awaitTerminal("first");
+    assertThat(done.getStatus().getPhase())
+        .as(done.getStatus().getMessage())
+        .isEqualTo("Succeeded");
+    await().atMost(WAIT).until(() -> devices() == 5_000L);
+    Secret fragment = fragment();
+    int bytes = fragmentBytes(fragment);
+    // 5,000 devices with 36-character ids: well within a Secret, and close enough to the limit
+    // that 3,000 more cannot fit.
+    assertThat(bytes)
+        .isBetween(PasswordFile.MAX_FRAGMENT_BYTES / 2, PasswordFile.MAX_FRAGMENT_BYTES);
+  }
+
+  @Test
+  @Order(3)
+  void anImportThatWouldNotFitIsRefusedWholeAndTheHubKeepsServing() {
+    String fragmentVersion = fragment().getMetadata().getResourceVersion();
+    createImport("second", 3_000);
+
+    DeviceImport refused = awaitTerminal("second");
+    assertThat(refused.getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(refused.getStatus().getReason()).isEqualTo("RegistryFull");
+    assertThat(refused.getStatus().getMessage())
+        .startsWith("Nothing was imported: the registry of hub fleet is full: its shard 0 (of 1)")
+        .contains("8000 devices", "spec.registry.shards");
+    assertThat(refused.getStatus().getDevicesImported()).isZero();
+
+    // Nothing half-applied, nothing wedged: the registry and the broker's fragment are unchanged,
+    // and the hub is still Active and reconciles without errors.
+    assertThat(devices()).isEqualTo(5_000L);
+    assertThat(fragment().getMetadata().getResourceVersion()).isEqualTo(fragmentVersion);
+    IoTHub hub = awaitHub(h -> h.getStatus().getState() == HubState.Active);
+    assertThat(hub.getStatus().getRegistry().getDevices()).isEqualTo(5_000L);
+    assertThat(operator.log()).doesNotContain("Too long", "Forbidden", "Exception");
+  }
+
+  static void createImport(String name, int count) {
+    StringBuilder csv = new StringBuilder("# deviceId,primaryKey\n");
+    for (int i = 0; i < count; i++) {
+      csv.append(UUID.randomUUID()).append(',').append(DeviceKeys.newKey()).append('\n');
+    }
+    cluster
+        .admin()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name + "-devices")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData(
+                    DeviceImportSpec.RECORDS_KEY,
+                    Base64.getEncoder().encodeToString(DeviceImportFile.compress(csv.toString())))
+                .build())
+        .create();
+    DeviceImport job = new DeviceImport();
+    job.getMetadata().setName(name);
+    job.getMetadata().setNamespace(NS);
+    DeviceImportSpec spec = new DeviceImportSpec();
+    spec.setHubName("fleet");
+    spec.setSecretNames(List.of(name + "-devices"));
+    job.setSpec(spec);
+    cluster.admin().resource(job).create();
+  }
+
+  static DeviceImport awaitTerminal(String name) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              DeviceImport d = importNamed(name);
+              return d != null
+                  && d.getStatus() != null
+                  && List.of("Succeeded", "Failed").contains(d.getStatus().getPhase());
+            });
+    return importNamed(name);
+  }
+
+  static DeviceImport importNamed(String name) {
+    return cluster.admin().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
+  }
+
+  static IoTHub hub() {
+    return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName("fleet").get();
+  }
+
+  static IoTHub awaitHub(java.util.function.Predicate<IoTHub> condition) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              IoTHub h = hub();
+              return h != null && h.getStatus() != null && condition.test(h);
+            });
+    return hub();
+  }
+
+  static long devices() {
+    IoTHub h = hub();
+    return h.getStatus().getRegistry() == null || h.getStatus().getRegistry().getDevices() == null
+        ? -1
+        : h.getStatus().getRegistry().getDevices();
+  }
+
+  /** The broker's password fragment of shard 0 in the hub's region. */
+  static Secret fragment() {
+    String name = BrokerAuth.shardFragment(hub(), 0);
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.admin().secrets().inNamespace(WEST).withName(name).get() != null);
+    return cluster.admin().secrets().inNamespace(WEST).withName(name).get();
+  }
+
+  static int fragmentBytes(Secret fragment) {
+    return fragment.getData().values().stream()
+        .mapToInt(v -> Base64.getDecoder().decode(v).length)
+        .sum();
+  }
+}
