@@ -71,7 +71,9 @@ public final class OperatorProcess implements AutoCloseable {
       environment.put("KUBECONFIG", kubeconfig.toString());
       environment.put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
       environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+      // A pod's name, which is also its leader-election identity.
       environment.put("POD_NAME", name);
+      environment.put("HOSTNAME", name);
       environment.putAll(env);
       return new OperatorProcess(name, builder.start(), log, port);
     } catch (IOException e) {

@@ -141,7 +141,8 @@ class TutorialKubeIT {
     assertThat(refused.getStatus().getPhase()).isEqualTo(RequestPhase.Rejected);
     assertThat(refused.getStatus().getReason()).isEqualTo("TooSoon");
     assertThat(refused.getStatus().getRetryAfter()).isNotBlank();
-    assertThat(refused.getStatus().getMessage()).contains(refused.getStatus().getRetryAfter());
+    assertThat(refused.getStatus().getMessage())
+        .contains("completed less than 20 seconds ago", refused.getStatus().getRetryAfter());
     assertThat(hub().getStatus().getCurrentLocation().getId()).isEqualTo("westcentralus");
   }
 

@@ -228,11 +228,17 @@ public final class FailoverRules {
                     .compareTo(Timestamps.parse(b.getCompletedAt())));
   }
 
-  private static String hours(java.time.Duration d) {
-    if (d.toMinutes() % 60 == 0) {
+  /** "1 hour", "24 hours", "90 minutes", "20 seconds": the largest unit that divides d. */
+  static String hours(java.time.Duration d) {
+    if (d.toSeconds() % 3600 == 0) {
       long h = d.toHours();
       return h == 1 ? "1 hour" : h + " hours";
     }
-    return d.toMinutes() + " minutes";
+    if (d.toSeconds() % 60 == 0) {
+      long m = d.toMinutes();
+      return m == 1 ? "1 minute" : m + " minutes";
+    }
+    long s = d.toSeconds();
+    return s == 1 ? "1 second" : s + " seconds";
   }
 }

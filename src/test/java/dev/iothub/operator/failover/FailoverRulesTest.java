@@ -286,4 +286,14 @@ class FailoverRulesTest {
     r.setCompletedAt(Timestamps.format(completed));
     return r;
   }
+
+  @Test
+  void intervalsReadInTheirLargestWholeUnit() {
+    assertThat(FailoverRules.hours(java.time.Duration.ofHours(1))).isEqualTo("1 hour");
+    assertThat(FailoverRules.hours(java.time.Duration.ofHours(24))).isEqualTo("24 hours");
+    assertThat(FailoverRules.hours(java.time.Duration.ofMinutes(90))).isEqualTo("90 minutes");
+    assertThat(FailoverRules.hours(java.time.Duration.ofMinutes(1))).isEqualTo("1 minute");
+    // A short interval (a rehearsal, a test) used to read "less than 0 hours".
+    assertThat(FailoverRules.hours(java.time.Duration.ofSeconds(20))).isEqualTo("20 seconds");
+  }
 }
