@@ -69,7 +69,7 @@ class LeaderElectionKubeIT {
             "--set",
             "regions.namespaces={" + WEST + "," + CENTRAL + "}");
     assertThat(r.ok()).as(r.describe()).isTrue();
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.simulatedKubelet();
     InstalledOperator installed = InstalledOperator.of(cluster, SYSTEM, "ha-iothub-operator");
     first = installed.start("ha-first", Map.of());
     await().atMost(WAIT).until(() -> "ha-first".equals(holder()));
@@ -78,6 +78,10 @@ class LeaderElectionKubeIT {
 
   @AfterAll
   static void uninstall() {
+    if (cluster == null) {
+      return;
+    }
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     for (OperatorProcess p : new OperatorProcess[] {first, second}) {
       if (p != null) {
         p.close();
@@ -86,10 +90,8 @@ class LeaderElectionKubeIT {
     if (kubelet != null) {
       kubelet.close();
     }
-    if (cluster != null) {
-      cluster.helm("uninstall", RELEASE, "--namespace", SYSTEM);
-      cluster.kubectlResult("delete", "namespace", NS, WEST, CENTRAL, SYSTEM, "--wait=false");
-    }
+    cluster.helm("uninstall", RELEASE, "--namespace", SYSTEM);
+    cluster.deleteNamespaces(WAIT, SYSTEM);
   }
 
   @Test

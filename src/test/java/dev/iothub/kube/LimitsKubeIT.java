@@ -8,7 +8,6 @@ import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.hub.BrokerAuth;
@@ -46,7 +45,7 @@ class LimitsKubeIT {
   static final Duration WAIT = Duration.ofSeconds(90);
 
   static RealCluster cluster;
-  static SimulatedKubelet kubelet;
+  static AutoCloseable kubelet;
   static OperatorProcess operator;
 
   @BeforeAll
@@ -54,12 +53,15 @@ class LimitsKubeIT {
     cluster = RealCluster.get();
     cluster.kubectl("apply", "--server-side", "-f", "crds/");
     cluster.createNamespaces(NS, WEST, CENTRAL);
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.playKubelet();
     Path properties = RealCluster.WORK.resolve("limits.properties");
     Files.createDirectories(RealCluster.WORK);
     Files.writeString(
         properties,
-        "iothub.region-namespace-template=limits-{region}\n"
+        "quarkus.operator-sdk.namespaces="
+            + NS
+            + "\n"
+            + "iothub.region-namespace-template=limits-{region}\n"
             + "iothub.watched-region-namespaces="
             + WEST
             + ","
@@ -79,15 +81,16 @@ class LimitsKubeIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    if (cluster == null) {
+      return;
+    }
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     if (operator != null) {
       operator.close();
     }
     if (kubelet != null) {
       kubelet.close();
-    }
-    if (cluster != null) {
-      cluster.kubectlResult("delete", "namespace", NS, WEST, CENTRAL, "--wait=false");
     }
   }
 

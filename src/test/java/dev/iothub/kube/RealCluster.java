@@ -3,8 +3,14 @@ package dev.iothub.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.packaging.Helm;
 import dev.iothub.packaging.Project;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -30,9 +36,9 @@ import org.junit.jupiter.api.Assumptions;
  *   <li>the cluster of the kubeconfig named by {@code IOTHUB_TEST_KUBECONFIG} (environment) or
  *       {@code iothub.test.kubeconfig} (system property): kind, minikube or any disposable cluster
  *       a user points the tier at. The tests create and delete namespaces there;
- *   <li>else a fresh control plane of {@code ../shared/kube/control-plane.sh} (instance {@code
- *       iothub-it}, or {@code IOTHUB_TEST_KUBE_INSTANCE}), started once per test JVM and stopped
- *       when it exits;
+ *   <li>else a fresh control plane of {@code ../shared/kube/control-plane.sh} (an instance per
+ *       checkout, or the one {@code IOTHUB_TEST_KUBE_INSTANCE} names), started once per test JVM
+ *       and stopped when it exits;
  *   <li>else none: every test of the tier is skipped, and one line says why and how to run it.
  * </ol>
  *
@@ -43,14 +49,26 @@ public final class RealCluster {
   public static final String VARIABLE = "IOTHUB_TEST_KUBECONFIG";
   static final String PROPERTY = "iothub.test.kubeconfig";
 
-  /** Name of the control-plane instance; two checkouts testing at once need different ones. */
+  /**
+   * Name of the control-plane instance: one per checkout (from its path), so that two checkouts
+   * testing at once never stop each other's cluster; IOTHUB_TEST_KUBE_INSTANCE overrides it.
+   */
   static final String INSTANCE =
-      System.getenv().getOrDefault("IOTHUB_TEST_KUBE_INSTANCE", "iothub-it");
+      System.getenv()
+          .getOrDefault(
+              "IOTHUB_TEST_KUBE_INSTANCE",
+              "it-" + Integer.toHexString(Project.DIR.toString().hashCode() & 0xfffffff));
 
   static final Path CONTROL_PLANE = Project.DIR.resolveSibling("shared/kube/control-plane.sh");
 
   /** Logs, kubeconfigs and rendered files of the tier. */
   public static final Path WORK = Project.path("target/kube-it");
+
+  /** kubectl of the machine, or the one scripts/install-test-tools.sh put into .tools/. */
+  static final String KUBECTL =
+      Files.isExecutable(Project.path(".tools/kubectl/kubectl"))
+          ? Project.path(".tools/kubectl/kubectl").toString()
+          : "kubectl";
 
   private static RealCluster shared;
   private static String skipped;
@@ -141,6 +159,26 @@ public final class RealCluster {
     return disposable;
   }
 
+  /** Whether no kubelet runs (no Node), so that the tests must write Deployment status. */
+  public boolean withoutKubelet() {
+    return admin.nodes().list().getItems().isEmpty();
+  }
+
+  /**
+   * Plays the kubelet where the cluster has none: reports the broker Deployments available. On a
+   * cluster with nodes (kind) the brokers really run and this does nothing.
+   */
+  public AutoCloseable playKubelet() {
+    return withoutKubelet() ? new SimulatedKubelet(admin).start() : () -> {};
+  }
+
+  /** The simulated kubelet, for tests that hold a region's brokers back; skips on real nodes. */
+  public SimulatedKubelet simulatedKubelet() {
+    Assumptions.assumeTrue(
+        withoutKubelet(), "this test holds brokers back, which needs the simulated kubelet");
+    return new SimulatedKubelet(admin).start();
+  }
+
   /** Runs kubectl as the administrator; fails the test when kubectl fails. */
   public String kubectl(String... args) {
     Helm.Result r = kubectlResult(args);
@@ -151,7 +189,7 @@ public final class RealCluster {
   /** Runs kubectl as the administrator and returns what it did, failed or not. */
   public Helm.Result kubectlResult(String... args) {
     List<String> command = new ArrayList<>();
-    command.add("kubectl");
+    command.add(KUBECTL);
     command.addAll(Arrays.asList(args));
     return Helm.exec(command, Project.DIR, Map.of("KUBECONFIG", kubeconfig.toString()));
   }
@@ -183,12 +221,39 @@ public final class RealCluster {
   }
 
   /**
-   * Deletes the namespaces and waits until the namespace controller has emptied and removed them.
+   * Deletes the namespaces and waits until the namespace controller has emptied and removed them,
+   * so that the next test class starts clean. Call it while the operator still runs: its finalizers
+   * let the hubs go. What an operator that is gone left behind is released by removing the
+   * finalizers of our custom resources.
    */
   public void deleteNamespaces(Duration atMost, String... names) {
     for (String name : names) {
       admin.namespaces().withName(name).delete();
     }
+    try {
+      awaitGone(atMost, names);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      for (String name : names) {
+        for (Class<? extends HasMetadata> kind :
+            List.of(IoTHub.class, FailoverRequest.class, Device.class, DeviceImport.class)) {
+          admin.resources(kind).inNamespace(name).list().getItems().stream()
+              .filter(o -> !o.getMetadata().getFinalizers().isEmpty())
+              .forEach(
+                  o ->
+                      admin
+                          .resource(o)
+                          .edit(
+                              x -> {
+                                x.getMetadata().setFinalizers(List.of());
+                                return x;
+                              }));
+        }
+      }
+      awaitGone(atMost, names);
+    }
+  }
+
+  private void awaitGone(Duration atMost, String... names) {
     await()
         .atMost(atMost)
         .until(

@@ -9,7 +9,6 @@ import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
-import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.operator.hub.HubNames;
 import dev.iothub.packaging.Helm;
 import dev.iothub.packaging.Project;
@@ -40,7 +39,7 @@ class TutorialKubeIT {
   static final Duration WAIT = Duration.ofSeconds(60);
 
   static RealCluster cluster;
-  static SimulatedKubelet kubelet;
+  static AutoCloseable kubelet;
   static OperatorProcess operator;
 
   @BeforeAll
@@ -58,24 +57,26 @@ class TutorialKubeIT {
             "--set",
             "failover.minInterval=PT" + INTERVAL.toSeconds() + "S");
     assertThat(r.ok()).as(r.describe()).isTrue();
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.playKubelet();
     operator =
         InstalledOperator.of(cluster, Helm.NAMESPACE, Helm.RELEASE).start("tutorial", Map.of());
   }
 
   @AfterAll
-  static void uninstall() {
+  static void uninstall() throws Exception {
+    if (cluster == null) {
+      return;
+    }
+    // The operator still runs while the namespaces go, so that its finalizers let the hub go.
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     if (operator != null) {
       operator.close();
     }
     if (kubelet != null) {
       kubelet.close();
     }
-    if (cluster != null) {
-      cluster.helm("uninstall", Helm.RELEASE, "--namespace", Helm.NAMESPACE);
-      cluster.kubectlResult(
-          "delete", "namespace", NS, WEST, CENTRAL, Helm.NAMESPACE, "--wait=false");
-    }
+    cluster.helm("uninstall", Helm.RELEASE, "--namespace", Helm.NAMESPACE);
+    cluster.deleteNamespaces(WAIT, Helm.NAMESPACE);
   }
 
   @Test
