@@ -70,7 +70,13 @@ class CrdAdmissionKubeIT {
 
   /** The fixtures of src/test/resources/fixtures/admission, created once: the old objects. */
   static final List<String> STORED =
-      List.of("iothub-minimal", "iothub-full", "failoverrequest", "device", "deviceimport");
+      List.of(
+          "iothub-minimal",
+          "iothub-full",
+          "failoverrequest",
+          "device",
+          "device-minimal",
+          "deviceimport");
 
   static RealCluster cluster;
 
@@ -290,12 +296,16 @@ class CrdAdmissionKubeIT {
   static final String FULL_HUB = "iothub-full";
   static final String REQUEST = "failoverrequest";
   static final String DEVICE = "device";
+  static final String MINIMAL_DEVICE = "device-minimal";
   static final String IMPORT = "deviceimport";
 
   static final String IMMUTABLE = "rule self == oldSelf";
   static final String NAME_LENGTH = "IoTHub <root> rule size(self.metadata.name) <= 50";
   static final String NAME_LABEL =
       "IoTHub <root> rule self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')";
+
+  static final String DEVICE_ID_KEPT =
+      "Device spec rule has(self.deviceId) == has(oldSelf.deviceId)";
 
   static Stream<Case> refusals() {
     return Stream.of(
@@ -553,6 +563,13 @@ class CrdAdmissionKubeIT {
             "pump-42 to pump-43",
             set("spec.deviceId", "pump-43")),
         refused(
+            DEVICE_ID_KEPT,
+            Op.UPDATE,
+            MINIMAL_DEVICE,
+            "deviceId set after a create without one",
+            set("spec.deviceId", "thermostat-2")),
+        refused(DEVICE_ID_KEPT, Op.UPDATE, DEVICE, "deviceId removed", remove("spec.deviceId")),
+        refused(
             "Device spec.keySecretName pattern",
             Op.CREATE,
             DEVICE,
@@ -633,6 +650,7 @@ class CrdAdmissionKubeIT {
             "id of every allowed sign",
             set("spec.deviceId", "A-z.0%_*?!(),=@$'")),
         accepted(Op.UPDATE, DEVICE, "enabled", set("spec.enabled", true)),
+        accepted(Op.UPDATE, MINIMAL_DEVICE, "disabled", set("spec.enabled", false)),
         accepted(Op.UPDATE, DEVICE, "another key Secret", set("spec.keySecretName", "pump-key-2")),
         accepted(Op.CREATE, IMPORT, "as it is", o -> o),
         accepted(
