@@ -8,6 +8,12 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The rule on deviceId itself runs only where both objects have one: this one keeps a Device from
+// gaining or losing its deviceId, which would change the id it connects with (its name when unset).
+@ValidationRule(
+    value = "has(self.deviceId) == has(oldSelf.deviceId)",
+    message =
+        "deviceId is immutable: a Device without one connects with its name; create a new Device")
 public class DeviceSpec {
   /** Azure IoT Hub's device id rules: up to 128 of these characters. */
   public static final String ID_PATTERN = "^[A-Za-z0-9\\-.%_*?!(),=@$']{1,128}$";

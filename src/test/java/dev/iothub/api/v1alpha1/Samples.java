@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /** API objects with every property set to a sample value, nested objects and lists included. */
-final class Samples {
+public final class Samples {
   private Samples() {}
 
-  static <T> T filled(Class<T> type) {
+  public static <T> T filled(Class<T> type) {
     try {
       T object = type.getConstructor().newInstance();
       for (Method setter : type.getMethods()) {
