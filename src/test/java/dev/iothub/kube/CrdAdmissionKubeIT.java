@@ -52,10 +52,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The admission of the committed CRDs (crds/) by a real kube-apiserver: every {@code
  * x-kubernetes-validations} rule and every schema constraint (required, pattern, enum, minimum,
- * maximum, minItems, maxItems) of every kind is listed from the CRD files, and each has at least
- * one bad object that the server refuses with that constraint's own message; a constraint without a
- * case, or a keyword the list does not know, fails {@link #everyConstraintOfTheCrdsHasACase}. Good
- * objects, defaults, the status subresource and every file of examples/ are accepted.
+ * maximum, maxLength, minItems, maxItems) of every kind is listed from the CRD files, and each has
+ * at least one bad object that the server refuses with that constraint's own message; a constraint
+ * without a case, or a keyword the list does not know, fails {@link
+ * #everyConstraintOfTheCrdsHasACase}. Good objects, defaults, the status subresource and every file
+ * of examples/ are accepted.
  *
  * <p>Creates and updates are server-side dry runs, except the objects that transition rules compare
  * against ({@code stored} fixtures, created once) and the examples.
@@ -174,6 +175,8 @@ class CrdAdmissionKubeIT {
             List.of(path + " in body should have at least " + number("minItems") + " items");
         case "maxItems" ->
             List.of(path + ": Too many: ", "must have at most " + number("maxItems") + " items");
+        case "maxLength" ->
+            List.of(path + ": Too long: may not be more than " + number("maxLength") + " bytes");
         default -> throw new IllegalStateException("no expectation for " + keyword);
       };
     }
@@ -232,7 +235,7 @@ class CrdAdmissionKubeIT {
         }
         case "required" ->
             value.forEach(p -> out.add(new Constraint(kind, path, key, p.asText(), schema)));
-        case "pattern", "enum", "minimum", "maximum", "minItems", "maxItems" ->
+        case "pattern", "enum", "minimum", "maximum", "maxLength", "minItems", "maxItems" ->
             out.add(new Constraint(kind, path, key, null, schema));
         case "x-kubernetes-validations" -> {
           for (JsonNode v : value) {
@@ -480,6 +483,18 @@ class CrdAdmissionKubeIT {
             "no confirmation",
             remove("spec.confirmHubName")),
         refused(
+            "FailoverRequest spec.hubName maxLength",
+            Op.CREATE,
+            REQUEST,
+            "51 characters",
+            set("spec.hubName", "h" + "x".repeat(IoTHub.MAX_NAME_LENGTH))),
+        refused(
+            "FailoverRequest spec.confirmHubName maxLength",
+            Op.CREATE,
+            REQUEST,
+            "a 100 kB confirmation, which would be copied into the hub's status",
+            set("spec.confirmHubName", "y".repeat(100_000))),
+        refused(
             "FailoverRequest spec.hubName pattern",
             Op.CREATE,
             REQUEST,
@@ -533,6 +548,12 @@ class CrdAdmissionKubeIT {
             DEVICE,
             "no hubName",
             remove("spec.hubName")),
+        refused(
+            "Device spec.hubName maxLength",
+            Op.CREATE,
+            DEVICE,
+            "51 characters",
+            set("spec.hubName", "h" + "x".repeat(IoTHub.MAX_NAME_LENGTH))),
         refused(
             "Device spec.hubName pattern",
             Op.CREATE,
@@ -598,6 +619,12 @@ class CrdAdmissionKubeIT {
             IMPORT,
             "Contoso_Hub",
             set("spec.hubName", "Contoso_Hub")),
+        refused(
+            "DeviceImport spec.hubName maxLength",
+            Op.CREATE,
+            IMPORT,
+            "51 characters",
+            set("spec.hubName", "h" + "x".repeat(IoTHub.MAX_NAME_LENGTH))),
         refused(
             "DeviceImport spec.secretNames minItems",
             Op.CREATE,

@@ -6,19 +6,24 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
+import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordFile;
+import dev.iothub.operator.config.IoTHubConfig;
 import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.registry.DeviceImportFile;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +156,58 @@ class LimitsKubeIT {
     IoTHub hub = awaitHub(h -> h.getStatus().getState() == HubState.Active);
     assertThat(hub.getStatus().getRegistry().getDevices()).isEqualTo(5_000L);
     assertThat(operator.log()).doesNotContain("Too long", "Forbidden", "Exception");
+  }
+
+  @Test
+  @Order(4)
+  void theHubStatusStaysBoundedWhateverTheRequests() {
+    request("move");
+    await().atMost(WAIT).until(() -> phase("move") == RequestPhase.Succeeded);
+    // Every later request is refused TooSoon by the hub itself and lands in its history, each with
+    // the longest name a request can have.
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String prefix = "r" + i + "-";
+      names.add(prefix + "x".repeat(253 - prefix.length()));
+    }
+    names.forEach(LimitsKubeIT::request);
+    await()
+        .atMost(WAIT)
+        .until(() -> names.stream().allMatch(n -> phase(n) == RequestPhase.Rejected));
+
+    IoTHub hub = awaitHub(h -> h.getStatus().getHistory().size() == 20);
+    KubernetesSerialization json = cluster.admin().getKubernetesSerialization();
+    int hubBytes = json.asJson(hub).length();
+    int largestRecord =
+        hub.getStatus().getHistory().stream()
+            .mapToInt(r -> json.asJson(r).length())
+            .max()
+            .orElse(0);
+    System.out.printf(
+        "Hub status bound: %d bytes with 20 records, largest record %d bytes%n",
+        hubBytes, largestRecord);
+    // The history keeps the configured number of records (20 by default, 100 at most), and no
+    // record holds unbounded text (names and confirmations have maxLength): even 100 of the
+    // largest records stay far below the 1.5 MiB the API server stores.
+    assertThat(hub.getStatus().getHistory()).hasSize(20);
+    assertThat((long) largestRecord * IoTHubConfig.MAX_HISTORY_LIMIT).isLessThan(256 * 1024L);
+    assertThat(hubBytes).isLessThan(64 * 1024);
+  }
+
+  static void request(String name) {
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: FailoverRequest",
+            "metadata: {name: " + name + ", namespace: " + NS + "}",
+            "spec: {hubName: fleet, confirmHubName: fleet}"));
+  }
+
+  static RequestPhase phase(String name) {
+    FailoverRequest r =
+        cluster.admin().resources(FailoverRequest.class).inNamespace(NS).withName(name).get();
+    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
   }
 
   static void createImport(String name, int count) {

@@ -18,6 +18,7 @@ public class DeviceImportSpec {
 
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = IoTHub.MAX_NAME_LENGTH)
   @JsonPropertyDescription("Name of the IoTHub, in the import's namespace.")
   private String hubName;
 

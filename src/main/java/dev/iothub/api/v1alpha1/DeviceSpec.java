@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +21,7 @@ public class DeviceSpec {
 
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = IoTHub.MAX_NAME_LENGTH)
   @ValidationRule(value = "self == oldSelf", message = "hubName is immutable: create a new Device")
   @JsonPropertyDescription("Name of the IoTHub, in the Device's namespace. Immutable.")
   private String hubName;

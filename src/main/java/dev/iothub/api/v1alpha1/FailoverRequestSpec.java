@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,11 +13,13 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "a FailoverRequest is immutable: create a new request instead")
 public class FailoverRequestSpec {
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = IoTHub.MAX_NAME_LENGTH)
   @JsonPropertyDescription("Name of the IoTHub to fail over, in the request's namespace.")
   private String hubName;
 
   @Required
+  @Size(max = IoTHub.MAX_NAME_LENGTH)
   @JsonPropertyDescription(
       "The hub's name typed again, as the portal asks, to confirm the operation; it must equal"
           + " hubName.")

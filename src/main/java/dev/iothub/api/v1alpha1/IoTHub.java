@@ -40,8 +40,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @ValidationRule(
-    value = "size(self.metadata.name) <= 50",
-    message = "an IoTHub name must be at most 50 characters long")
+    value = "size(self.metadata.name) <= " + IoTHub.MAX_NAME_LENGTH,
+    message = "an IoTHub name must be at most " + IoTHub.MAX_NAME_LENGTH + " characters long")
 @ValidationRule(
     value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
     message =
@@ -50,6 +50,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class IoTHub extends CustomResource<IoTHubSpec, IoTHubStatus> implements Namespaced {
   public static final String GROUP = "iothub.dev";
   public static final String VERSION = "v1alpha1";
+
+  /**
+   * Longest hub name: the hub's regional object names add a suffix to it and must stay DNS labels.
+   * Fields that name a hub share the bound, so no text copied from them grows a status unbounded.
+   */
+  public static final int MAX_NAME_LENGTH = 50;
 
   @Override
   @Required

@@ -33,7 +33,10 @@ public interface IoTHubConfig {
   @WithDefault("PT5M")
   Duration retryMaxDelay();
 
-  /** Finished operations kept in a hub's status. */
+  /** Most finished operations a hub's status may keep (records are about 1 KB at most). */
+  int MAX_HISTORY_LIMIT = 100;
+
+  /** Finished operations kept in a hub's status, 1 to {@link #MAX_HISTORY_LIMIT}. */
   @WithDefault("20")
   int historyLimit();
 

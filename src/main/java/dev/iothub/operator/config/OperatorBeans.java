@@ -35,6 +35,14 @@ public class OperatorBeans {
             (id, r) ->
                 overrides.put(id, new RegionOverride(r.displayName(), r.pair(), r.namespace())));
     IoTHubConfig.Failover f = config.failover();
+    if (config.historyLimit() < 1 || config.historyLimit() > IoTHubConfig.MAX_HISTORY_LIMIT) {
+      // Each record is bounded; their number bounds the hub's status under the object size limit.
+      throw new IllegalArgumentException(
+          "iothub.history-limit is "
+              + config.historyLimit()
+              + "; it must be between 1 and "
+              + IoTHubConfig.MAX_HISTORY_LIMIT);
+    }
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),
         new FailoverPolicy(
