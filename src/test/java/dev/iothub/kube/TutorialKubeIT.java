@@ -13,6 +13,8 @@ import dev.iothub.operator.hub.HubNames;
 import dev.iothub.packaging.Helm;
 import dev.iothub.packaging.Project;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -38,6 +40,8 @@ class TutorialKubeIT {
   static final Duration INTERVAL = Duration.ofSeconds(20);
   static final Duration WAIT = Duration.ofSeconds(60);
 
+  static final Path CLASS_LOG = RealCluster.WORK.resolve("tutorial-classes.log");
+
   static RealCluster cluster;
   static AutoCloseable kubelet;
   static OperatorProcess operator;
@@ -59,7 +63,9 @@ class TutorialKubeIT {
     assertThat(r.ok()).as(r.describe()).isTrue();
     kubelet = cluster.playKubelet();
     operator =
-        InstalledOperator.of(cluster, Helm.NAMESPACE, Helm.RELEASE).start("tutorial", Map.of());
+        InstalledOperator.of(cluster, Helm.NAMESPACE, Helm.RELEASE)
+            .start(
+                "tutorial", Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + CLASS_LOG));
   }
 
   @AfterAll
@@ -236,6 +242,21 @@ class TutorialKubeIT {
     // it, and no finalizer of ours keeps the namespace Terminating.
     cluster.deleteNamespaces(WAIT, NS);
     assertThat(operator.alive()).isTrue();
+  }
+
+  @Test
+  @Order(7)
+  void theOperatorOnAClusterNeverLoadsTheEmbeddedServer() throws Exception {
+    // The mock API server ships in the jar for the no-cluster main job; on a cluster it stays
+    // unloaded, and so does the simulated kubelet.
+    String loaded = Files.readString(CLASS_LOG);
+    assertThat(loaded).contains("dev.iothub.operator.hub.IoTHubReconciler");
+    assertThat(loaded)
+        .doesNotContain(
+            "io.fabric8.mockwebserver",
+            "io.fabric8.kubernetes.client.server.mock",
+            "dev.iothub.embedded.EmbeddedApiServer",
+            "dev.iothub.embedded.SimulatedKubelet");
   }
 
   static boolean ownedBy(HasMetadata object, String uid) {
