@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, not part of the test suite. Each prints a Markdown table of medians.
 #   scripts/benchmark.sh failover [devices=100000] [runs=5]   a whole failover, request to Succeeded
+#   scripts/benchmark.sh failover-kube [devices=100000] [runs=5]   the same on a real kube-apiserver
+#       (../shared/kube, or the cluster of IOTHUB_TEST_KUBECONFIG), the operator jar in a process
 #   scripts/benchmark.sh registry [sizes=1000,10000,100000] [runs=5]   register, migrate, render
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +10,14 @@ which=${1:-failover}
 shift || true
 case "$which" in
   failover) main=dev.iothub.bench.FailoverBenchmark ;;
+  failover-kube) main=dev.iothub.bench.KubeFailoverBenchmark ;;
   registry) main=dev.iothub.bench.RegistryBenchmark ;;
-  *) echo "usage: scripts/benchmark.sh failover|registry [args]" >&2; exit 2 ;;
+  *) echo "usage: scripts/benchmark.sh failover|failover-kube|registry [args]" >&2; exit 2 ;;
 esac
-mvn -q -B -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
+# failover-kube runs the packaged operator jar, so it packages too.
+goal=test-compile
+[ "$which" = failover-kube ] && goal=package
+mvn -q -B -DskipTests -Dspotless.check.skip=true "$goal" dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx4g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" "$main" "$@"

@@ -10,7 +10,6 @@ import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,22 +80,10 @@ public final class FailoverBenchmark {
     System.out.printf(
         "%nFailover of a hub with %,d device records, embedded API server, %d runs (after 1 warm-up)%n%n",
         devices, runs);
-    System.out.println("| measure | median | min | max |");
-    System.out.println("|---|---|---|---|");
-    row("failover, request created to Succeeded (ms)", failoverMillis);
-    steps.forEach((step, values) -> row("  step " + step + " (ms)", values));
-    row("API calls seen by the server during the failover", calls);
-    row("bulk write of the records before it (ms)", writeMillis);
-  }
-
-  private static void row(String name, List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    long median =
-        sorted.size() % 2 == 1
-            ? sorted.get(sorted.size() / 2)
-            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    System.out.printf(
-        "| %s | %,d | %,d | %,d |%n", name, median, sorted.get(0), sorted.get(sorted.size() - 1));
+    Medians.header();
+    Medians.row("failover, request created to Succeeded (ms)", failoverMillis);
+    steps.forEach((step, values) -> Medians.row("  step " + step + " (ms)", values));
+    Medians.row("API calls seen by the server during the failover", calls);
+    Medians.row("bulk write of the records before it (ms)", writeMillis);
   }
 }
