@@ -4,7 +4,7 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.RegistryStore;

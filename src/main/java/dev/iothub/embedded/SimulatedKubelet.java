@@ -1,6 +1,6 @@
 package dev.iothub.embedded;
 
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.objects.HubNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,7 @@
 package dev.iothub.playground;
 
 import dev.iothub.embedded.EmbeddedApiServer;
+import dev.iothub.operator.config.OperatorBeans;
 import io.quarkus.runtime.Quarkus;
 
 /**
@@ -10,14 +11,6 @@ import io.quarkus.runtime.Quarkus;
  * manual failover tutorial on it.
  */
 public final class Playground {
-  /**
-   * System property the playground sets to {@value #ADJUSTABLE} before Quarkus starts; the
-   * operator's Clock bean (operator/config/OperatorBeans) is then an AdjustableClock.
-   */
-  public static final String CLOCK_PROPERTY = "dev.iothub.playground.clock";
-
-  public static final String ADJUSTABLE = "adjustable";
-
   /** Held so that the level stays set: JUL keeps loggers only weakly. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -39,7 +32,7 @@ public final class Playground {
     // The regions' broker Service names do not resolve on this machine, even when the brokers run
     // here as local processes.
     System.setProperty("iothub.probe.enabled", "false");
-    System.setProperty(CLOCK_PROPERTY, ADJUSTABLE);
+    System.setProperty(OperatorBeans.CLOCK_PROPERTY, OperatorBeans.ADJUSTABLE);
     if (System.getProperty("quarkus.log.level") == null) {
       System.setProperty("quarkus.log.level", "WARN");
     }

@@ -1,7 +1,7 @@
 package dev.iothub.playground;
 
-import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.embedded.SimulatedKubelet;
+import dev.iothub.operator.config.AdjustableClock;
 import dev.iothub.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

@@ -8,9 +8,10 @@ import dev.iothub.cli.ClusterConnector;
 import dev.iothub.cli.ExitCodes;
 import dev.iothub.cli.IoTHubCli;
 import dev.iothub.cli.Terminal;
-import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.embedded.LocalMosquittoPods;
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.config.AdjustableClock;
+import dev.iothub.operator.config.OperatorBeans;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.DeviceRecord;
@@ -310,9 +311,9 @@ public final class Tutorial {
       throw new Stop(
           "the operator reads the system clock, so the playground cannot move time forward (its"
               + " Clock bean must be an AdjustableClock when "
-              + Playground.CLOCK_PROPERTY
+              + OperatorBeans.CLOCK_PROPERTY
               + "="
-              + Playground.ADJUSTABLE
+              + OperatorBeans.ADJUSTABLE
               + ")");
     }
     Instant before = clock.instant();

@@ -9,7 +9,7 @@ import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.packaging.Helm;
 import dev.iothub.packaging.Project;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -250,7 +250,7 @@ class TutorialKubeIT {
     // The mock API server ships in the jar for the no-cluster main job; on a cluster it stays
     // unloaded, and so does the simulated kubelet.
     String loaded = Files.readString(CLASS_LOG);
-    assertThat(loaded).contains("dev.iothub.operator.hub.IoTHubReconciler");
+    assertThat(loaded).contains("dev.iothub.operator.controller.IoTHubReconciler");
     assertThat(loaded)
         .doesNotContain(
             "io.fabric8.mockwebserver",

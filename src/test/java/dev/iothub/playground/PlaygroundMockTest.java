@@ -3,7 +3,7 @@ package dev.iothub.playground;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.iothub.embedded.AdjustableClock;
+import dev.iothub.operator.config.AdjustableClock;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.testing.OperatorHarness;
 import java.io.ByteArrayOutputStream;

@@ -1,16 +1,16 @@
 package dev.iothub.testing;
 
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.embedded.EmbeddedApiServer;
 import dev.iothub.embedded.SimulatedKubelet;
+import dev.iothub.operator.config.AdjustableClock;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.controller.DeviceImportReconciler;
+import dev.iothub.operator.controller.DeviceReconciler;
+import dev.iothub.operator.controller.FailoverRequestReconciler;
+import dev.iothub.operator.controller.IoTHubReconciler;
 import dev.iothub.operator.failover.BrokerProbe;
-import dev.iothub.operator.failover.FailoverRequestReconciler;
-import dev.iothub.operator.hub.IoTHubReconciler;
 import dev.iothub.operator.metrics.OperatorMetrics;
-import dev.iothub.operator.registry.DeviceImportReconciler;
-import dev.iothub.operator.registry.DeviceReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,5 @@
 package dev.iothub.operator.broker;
 
-import dev.iothub.operator.registry.DeviceRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,10 +39,11 @@ public final class PasswordFile {
    * in shard order.
    */
   public static List<String> fragments(
-      Map<ServiceUser, String> serviceHashes, List<? extends Collection<DeviceRecord>> shards) {
+      Map<ServiceUser, String> serviceHashes,
+      List<? extends Collection<? extends DeviceCredential>> shards) {
     List<String> fragments = new ArrayList<>(shards.size() + 1);
     fragments.add(serviceFragment(serviceHashes));
-    for (Collection<DeviceRecord> shard : shards) {
+    for (Collection<? extends DeviceCredential> shard : shards) {
       fragments.add(deviceFragment(shard));
     }
     return fragments;
@@ -70,17 +70,17 @@ public final class PasswordFile {
    * @throws IllegalStateException when the fragment would exceed {@link #MAX_FRAGMENT_BYTES}: the
    *     hub needs more registry shards
    */
-  public static String deviceFragment(Collection<DeviceRecord> shard) {
-    List<DeviceRecord> sorted = new ArrayList<>(shard.size());
-    for (DeviceRecord record : shard) {
+  public static String deviceFragment(Collection<? extends DeviceCredential> shard) {
+    List<DeviceCredential> sorted = new ArrayList<>(shard.size());
+    for (DeviceCredential record : shard) {
       if (servable(record)) {
         sorted.add(record);
       }
     }
-    sorted.sort(Comparator.comparing(DeviceRecord::id));
+    sorted.sort(Comparator.comparing(DeviceCredential::id));
     StringBuilder out = new StringBuilder(sorted.size() * 160);
     String previous = null;
-    for (DeviceRecord record : sorted) {
+    for (DeviceCredential record : sorted) {
       if (record.id().equals(previous)) {
         throw new IllegalArgumentException("device " + record.id() + " appears twice in a shard");
       }
@@ -103,7 +103,7 @@ public final class PasswordFile {
   }
 
   /** Whether the broker lets this device in: enabled, valid id, well-formed hash. */
-  public static boolean servable(DeviceRecord record) {
+  public static boolean servable(DeviceCredential record) {
     return record.enabled()
         && DeviceIds.isValid(record.id())
         && PasswordHashes.isWellFormed(record.credentialHash());

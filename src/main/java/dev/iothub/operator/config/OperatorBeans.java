@@ -1,13 +1,11 @@
 package dev.iothub.operator.config;
 
-import dev.iothub.embedded.AdjustableClock;
 import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverPolicy;
-import dev.iothub.operator.hub.MqttBrokerProbe;
+import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
-import dev.iothub.playground.Playground;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -24,6 +22,13 @@ import java.util.Set;
 /** Turns configuration into the plain values the controllers take. */
 @ApplicationScoped
 public class OperatorBeans {
+  /**
+   * System property that the playground sets to {@value #ADJUSTABLE} before Quarkus starts, so that
+   * the operator's Clock bean is an {@link AdjustableClock} it can move forward.
+   */
+  public static final String CLOCK_PROPERTY = "dev.iothub.playground.clock";
+
+  public static final String ADJUSTABLE = "adjustable";
 
   @Produces
   @Singleton
@@ -96,7 +101,7 @@ public class OperatorBeans {
   @Produces
   @Singleton
   Clock clock() {
-    return Playground.ADJUSTABLE.equals(System.getProperty(Playground.CLOCK_PROPERTY))
+    return ADJUSTABLE.equals(System.getProperty(CLOCK_PROPERTY))
         ? new AdjustableClock()
         : Clock.systemUTC();
   }

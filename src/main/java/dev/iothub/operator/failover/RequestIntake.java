@@ -8,7 +8,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
-import dev.iothub.operator.hub.HubLocations;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.status.Timestamps;
 import java.time.Instant;
 import java.util.Comparator;

@@ -8,6 +8,8 @@ import dev.iothub.operator.broker.MosquittoConfig;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.broker.ServiceUser;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.registry.RegistryStore;
@@ -35,7 +37,7 @@ public final class BrokerAuth {
   public static final String COMPONENT = "broker-auth";
   static final String SOURCE_CHECKSUM = "iothub.dev/source-checksum";
   static final String BACKEND_KEY = "backendKey";
-  static final String PROBE_KEY = "probeKey";
+  public static final String PROBE_KEY = "probeKey";
   static final String BACKEND_CONNECTION_STRING = "backendConnectionString";
 
   private final KubernetesClient client;

@@ -4,6 +4,8 @@ import dev.iothub.api.v1alpha1.BrokerSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.AclFile;
 import dev.iothub.operator.broker.MosquittoConfig;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -1,6 +1,8 @@
 package dev.iothub.operator.hub;
 
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

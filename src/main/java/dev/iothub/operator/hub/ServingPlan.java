@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.ActiveOperation;
 import dev.iothub.api.v1alpha1.BrokerSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.OperationStep;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 
 /**

@@ -2,6 +2,8 @@ package dev.iothub.operator.hub;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.MosquittoConfig;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;

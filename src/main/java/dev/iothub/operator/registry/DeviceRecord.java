@@ -1,6 +1,7 @@
 package dev.iothub.operator.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.iothub.operator.broker.DeviceCredential;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Objects;
  * @param updatedAt RFC 3339 time of the last change
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeviceRecord(String id, boolean enabled, String credentialHash, String updatedAt) {
+public record DeviceRecord(String id, boolean enabled, String credentialHash, String updatedAt)
+    implements DeviceCredential {
   public DeviceRecord {
     Objects.requireNonNull(id, "id");
   }

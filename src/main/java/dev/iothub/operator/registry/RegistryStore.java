@@ -3,7 +3,7 @@ package dev.iothub.operator.registry;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.broker.PasswordFile;
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;

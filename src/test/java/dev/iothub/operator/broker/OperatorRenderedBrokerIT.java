@@ -16,7 +16,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.embedded.LocalBrokerPod;
 import dev.iothub.operator.hub.BrokerAuth;
-import dev.iothub.operator.hub.HubNames;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.testing.HubFixtures;

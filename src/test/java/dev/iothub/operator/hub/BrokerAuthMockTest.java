@@ -8,6 +8,7 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.HubCertificates;
 import dev.iothub.operator.broker.Pem;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.testing.HubFixtures;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.LocationRef;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
 import java.util.Map;

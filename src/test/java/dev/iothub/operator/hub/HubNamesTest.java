@@ -4,6 +4,7 @@ import static dev.iothub.operator.hub.TestHubs.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.objects.HubNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

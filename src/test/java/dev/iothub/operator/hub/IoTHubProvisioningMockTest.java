@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;

@@ -7,6 +7,8 @@ import dev.iothub.api.v1alpha1.IoTHubSpec;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
 

@@ -1,4 +1,4 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.objects;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,4 +1,4 @@
-package dev.iothub.embedded;
+package dev.iothub.operator.config;
 
 import java.time.Clock;
 import java.time.Duration;

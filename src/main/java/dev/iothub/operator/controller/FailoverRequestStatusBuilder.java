@@ -1,4 +1,4 @@
-package dev.iothub.operator.failover;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.ActiveOperation;
 import dev.iothub.api.v1alpha1.FailoverRequest;
@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.FailoverRequestStatus;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;

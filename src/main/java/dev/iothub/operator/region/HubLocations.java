@@ -1,10 +1,8 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.region;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.LocationRef;
-import dev.iothub.operator.region.Region;
-import dev.iothub.operator.region.RegionCatalog;
 import java.util.Optional;
 
 /**

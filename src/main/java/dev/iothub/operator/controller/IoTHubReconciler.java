@@ -1,13 +1,17 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
+import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryMirror;
 import dev.iothub.operator.status.EventRecorder;

@@ -1,4 +1,4 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.controller;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -1,4 +1,4 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.objects;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,16 @@
-package dev.iothub.operator.registry;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.config.OperatorSettings;
-import dev.iothub.operator.hub.HubLocations;
-import dev.iothub.operator.hub.HubWatch;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.DeviceKeySecrets;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.registry.RegistryFrozenException;
+import dev.iothub.operator.registry.RegistryFullException;
+import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;

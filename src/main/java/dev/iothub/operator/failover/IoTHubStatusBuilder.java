@@ -1,4 +1,4 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.ActiveOperation;
 import dev.iothub.api.v1alpha1.HubState;
@@ -7,8 +7,7 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
-import dev.iothub.operator.failover.FailoverPolicy;
-import dev.iothub.operator.failover.FailoverRules;
+import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
 import io.fabric8.kubernetes.api.model.Condition;

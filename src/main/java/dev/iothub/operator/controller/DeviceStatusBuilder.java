@@ -1,4 +1,4 @@
-package dev.iothub.operator.registry;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceStatus;

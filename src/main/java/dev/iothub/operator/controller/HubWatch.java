@@ -1,4 +1,4 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,11 +1,12 @@
-package dev.iothub.operator.failover;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
-import dev.iothub.operator.hub.HubWatch;
+import dev.iothub.operator.failover.Decision;
+import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,4 +1,4 @@
-package dev.iothub.operator.registry;
+package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
@@ -6,7 +6,13 @@ import dev.iothub.api.v1alpha1.DeviceImportStatus;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.config.OperatorSettings;
-import dev.iothub.operator.hub.HubLocations;
+import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.registry.RegistryFrozenException;
+import dev.iothub.operator.registry.RegistryFullException;
+import dev.iothub.operator.registry.RegistryShard;
+import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.StatusWriter;

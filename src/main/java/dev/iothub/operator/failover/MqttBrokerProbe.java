@@ -1,9 +1,10 @@
-package dev.iothub.operator.hub;
+package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.MosquittoConfig;
 import dev.iothub.operator.broker.MqttProbe;
-import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.hub.BrokerAuth;
+import dev.iothub.operator.hub.StableEndpoint;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
