@@ -30,6 +30,7 @@ class ChartRbacIT {
       Project.path("src/test/resources/packaging/values/namespaced.yaml");
   static final Path SINGLE =
       Project.path("src/test/resources/packaging/values/single-no-leader.yaml");
+  static final Path WATCH_ALL = Project.path("src/test/resources/packaging/values/watch-all.yaml");
 
   static final List<String> CR_VERBS = List.of("get", "list", "watch", "patch", "update");
   static final List<String> STATUS_VERBS = List.of("get", "update", "patch");
@@ -40,6 +41,7 @@ class ChartRbacIT {
   static Manifests defaults;
   static Manifests namespaced;
   static Manifests single;
+  static Manifests watchAll;
 
   @BeforeAll
   static void render() {
@@ -47,13 +49,15 @@ class ChartRbacIT {
     defaults = helm.template();
     namespaced = helm.template(NAMESPACED);
     single = helm.template(SINGLE);
+    watchAll = helm.template(WATCH_ALL);
   }
 
   static Stream<Arguments> renderings() {
     return Stream.of(
         Arguments.of("default values", defaults),
         Arguments.of("namespaced.yaml", namespaced),
-        Arguments.of("single-no-leader.yaml", single));
+        Arguments.of("single-no-leader.yaml", single),
+        Arguments.of("watch-all.yaml", watchAll));
   }
 
   /** What the operator does in a namespace that holds IoTHubs. */
@@ -121,7 +125,7 @@ class ChartRbacIT {
   @Test
   void defaultValuesGrantExactlyWhatTheOperatorUses() {
     Set<Permission> expected = new TreeSet<>();
-    expected.addAll(hubNamespace(CLUSTER));
+    expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
       expected.addAll(namespaceGet(ns));
@@ -157,25 +161,50 @@ class ChartRbacIT {
             });
   }
 
-  @Test
-  void secretsAreNotClusterWideWhenHubNamespacesAreListed() {
-    for (Map<String, Object> role : namespaced.ofKind("ClusterRole")) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("listedRenderings")
+  void secretsAreNeverClusterWideUnlessWatchingAllNamespacesIsChosen(
+      String label, Manifests m, String serviceAccount) {
+    for (Map<String, Object> role : m.ofKind("ClusterRole")) {
       for (Object rule : list(role, "rules")) {
         assertThat(strings(rule, "resources"))
             .as("ClusterRole %s", str(role, "metadata.name"))
             .doesNotContain("secrets");
       }
     }
-    assertThat(Rbac.granted(namespaced, Helm.NAMESPACE, "iothub-operator"))
+    assertThat(Rbac.granted(m, Helm.NAMESPACE, serviceAccount))
         .filteredOn(p -> p.resource().equals("secrets"))
         .isNotEmpty()
-        .noneMatch(p -> p.scope().equals(CLUSTER));
+        .noneMatch(p -> p.scope().equals(CLUSTER))
+        .noneMatch(p -> p.scope().equals(Helm.NAMESPACE));
+  }
+
+  static Stream<Arguments> listedRenderings() {
+    return Stream.of(
+        Arguments.of("default values", defaults, "iothub-operator"),
+        Arguments.of("namespaced.yaml", namespaced, "iothub-operator"),
+        Arguments.of("single-no-leader.yaml", single, "iothub-operator-sa"));
+  }
+
+  @Test
+  void watchingAllNamespacesGrantsTheHubRulesClusterWide() {
+    Set<Permission> expected = new TreeSet<>();
+    expected.addAll(hubNamespace(CLUSTER));
+    for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
+      expected.addAll(regionNamespace(ns));
+      expected.addAll(namespaceGet(ns));
+    }
+    expected.addAll(lease("iothub-operator-leader"));
+
+    assertThat(Rbac.granted(watchAll, Helm.NAMESPACE, "iothub-operator"))
+        .containsExactlyElementsOf(expected);
+    assertThat(watchAll.ofKind("Role")).noneMatch(r -> str(r, "metadata.name").endsWith("-hub"));
   }
 
   @Test
   void withoutLeaderElectionNoLeaseRightsAndAnExistingServiceAccountIsBound() {
     Set<Permission> expected = new TreeSet<>();
-    expected.addAll(hubNamespace(CLUSTER));
+    expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
       expected.addAll(namespaceGet(ns));
