@@ -88,10 +88,14 @@ The custom resources the operator reconciles (plural names in API group iothub.d
 {{- end }}
 
 {{/*
-Rules in hub namespaces (where IoTHubs live): the custom resources, the hub's stable endpoint
-Service, its device-key Secrets and the Events the operator records.
+Rules on the operator's own custom resources (API group iothub.dev), granted cluster-wide by a
+ClusterRole: the operator watches them only in the hub namespaces (its configuration), but it must
+keep these rights while a hub namespace is being deleted, when the namespace controller deletes the
+operator's Role in that namespace together with everything else; without them the hubs' and
+devices' finalizers could not be removed and the namespace would hang in Terminating. No create,
+delete or deletecollection: the users create and delete these objects.
 */}}
-{{- define "iothub-operator.hubRules" -}}
+{{- define "iothub-operator.crRules" -}}
 {{- $plurals := include "iothub-operator.crdPlurals" . | fromYamlArray -}}
 - apiGroups: ["iothub.dev"]
   resources: {{ toJson $plurals }}
@@ -108,6 +112,14 @@ Service, its device-key Secrets and the Events the operator records.
     - {{ printf "%s/finalizers" . }}
   {{- end }}
   verbs: ["update"]
+{{- end }}
+
+{{/*
+Rules in hub namespaces (where IoTHubs live): the hub's stable endpoint Service, its device-key
+Secrets and the Events the operator records. A Role in each hub namespace (a ClusterRole only with
+watchAllHubNamespaces).
+*/}}
+{{- define "iothub-operator.hubRules" -}}
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "create", "update", "delete"]

@@ -9,7 +9,6 @@ import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -78,7 +77,9 @@ class ChartDeployYamlKubeIT {
   @Order(2)
   void operatorRunsTheHubUnderTheDeployServiceAccount() {
     Instant started = Instant.now();
-    operator = InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE).start("deploy", Map.of());
+    operator =
+        InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE)
+            .start("deploy", OperatorRights.DEBUG);
     OperatorRights.assertLeads(cluster, started);
     cluster.apply(OperatorRights.hubYaml(HUB_NS));
 
@@ -88,6 +89,7 @@ class ChartDeployYamlKubeIT {
                 .getCurrentLocation()
                 .getId())
         .isEqualTo("westus2");
+    OperatorRights.assertEventsRecorded(cluster, HUB_NS);
     OperatorRights.assertNoRefusal(operator);
   }
 }

@@ -9,7 +9,6 @@ import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -97,7 +96,8 @@ class ChartHubNamespacesKubeIT {
   void operatorRunsAHubInAListedNamespaceAndIgnoresOthers() {
     Instant started = Instant.now();
     operator =
-        InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE).start("chart-listed", Map.of());
+        InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE)
+            .start("chart-listed", OperatorRights.DEBUG);
     OperatorRights.assertLeads(cluster, started);
     cluster.createNamespaces(UNLISTED);
     cluster.apply(OperatorRights.hubYaml(UNLISTED));
@@ -108,6 +108,7 @@ class ChartHubNamespacesKubeIT {
     assertThat(OperatorRights.hub(cluster, UNLISTED).getStatus())
         .as("status of a hub in a namespace the operator does not watch")
         .isNull();
+    OperatorRights.assertEventsRecorded(cluster, HUB_NS.get(1));
     OperatorRights.assertNoRefusal(operator);
   }
 

@@ -9,7 +9,6 @@ import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,7 +94,8 @@ class ChartKubeIT {
                 .list()
                 .getItems())
         .extracting(c -> c.getMetadata().getName())
-        .containsExactly("iothub-operator-region-namespaces");
+        .containsExactlyInAnyOrder(
+            "iothub-operator-region-namespaces", "iothub-operator-custom-resources");
   }
 
   @Test
@@ -123,11 +123,41 @@ class ChartKubeIT {
   void operatorRunsTheTutorialUnderItsServiceAccount() {
     Instant started = Instant.now();
     operator =
-        InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE).start("chart-defaults", Map.of());
+        InstalledOperator.of(cluster, RELEASE_NS, Helm.RELEASE)
+            .start("chart-defaults", OperatorRights.DEBUG);
     OperatorRights.assertLeads(cluster, started);
 
     OperatorRights.shortTutorial(cluster, HUB_NS, operator);
 
+    OperatorRights.assertEventsRecorded(cluster, HUB_NS);
     OperatorRights.assertNoRefusal(operator);
+  }
+
+  /**
+   * The tutorial's last step, "delete the resource group", under the chart's rights: the namespace
+   * controller deletes the operator's Role in the hub namespace with everything else, and the hub's
+   * and devices' finalizers must still be released (the custom resources are granted cluster-wide
+   * for this), with the hub's brokers removed from both regions.
+   */
+  @Test
+  @Order(5)
+  void deletingTheHubNamespaceFinishes() {
+    cluster.deleteNamespaces(Duration.ofSeconds(60), HUB_NS);
+
+    for (String ns : TUTORIAL_REGIONS) {
+      assertThat(
+              cluster.kubectl(
+                  "get",
+                  "deployments,services,configmaps,secrets",
+                  "-n",
+                  ns,
+                  "-l",
+                  "iothub.dev/hub-namespace=" + HUB_NS,
+                  "-o",
+                  "name"))
+          .as("objects of the deleted hub left in %s", ns)
+          .isBlank();
+    }
+    assertThat(operator.alive()).isTrue();
   }
 }

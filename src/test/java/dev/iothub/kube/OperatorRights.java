@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -45,9 +46,20 @@ final class OperatorRights {
     return "other-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
   }
 
-  /** What the operator does, and so must be allowed. */
+  /**
+   * What the operator does, and so must be allowed. The operator is configured to watch the hub
+   * namespaces only; RBAC gives it its own custom resources in every namespace.
+   */
   static List<String> must(List<String> hubNamespaces, List<String> regionNamespaces) {
     List<String> q = new ArrayList<>();
+    // Its own custom resources everywhere (no create or delete), so that deleting a hub namespace,
+    // which deletes the operator's Role there too, can still release the finalizers.
+    for (String cr : CRS) {
+      for (String verb : List.of("get", "list", "watch", "patch", "update")) {
+        q.add(verb + " " + cr);
+      }
+      q.add("update " + cr.substring(0, cr.indexOf('.')) + ".iothub.dev/finalizers");
+    }
     for (String ns : hubNamespaces) {
       for (String cr : CRS) {
         for (String verb : List.of("get", "list", "watch", "patch", "update")) {
@@ -98,8 +110,8 @@ final class OperatorRights {
       q.add("list configmaps -n " + ns);
       q.add("create services -n " + ns);
       q.add("create deployments.apps -n " + ns);
-      q.add("list iothubs.iothub.dev -n " + ns);
-      q.add("update iothubs.iothub.dev/status -n " + ns);
+      q.add("create iothubs.iothub.dev -n " + ns);
+      q.add("create failoverrequests.iothub.dev -n " + ns);
     }
     // Secrets of the hub namespaces: by name only, never listed or watched.
     for (String ns : hubNamespaces) {
@@ -131,10 +143,15 @@ final class OperatorRights {
             "services",
             "configmaps",
             "deployments.apps",
-            "iothubs.iothub.dev",
             "leases.coordination.k8s.io")) {
       for (String verb : List.of("create", "update", "patch", "delete", "deletecollection")) {
         q.add(verb + " " + resource);
+      }
+    }
+    // Its own custom resources: updated everywhere (above), but never created or deleted.
+    for (String cr : CRS) {
+      for (String verb : List.of("create", "delete", "deletecollection")) {
+        q.add(verb + " " + cr);
       }
     }
     q.add("list namespaces");
@@ -287,6 +304,25 @@ final class OperatorRights {
         .isEqualTo(RequestPhase.Succeeded);
     assertThat(awaitActive(cluster, namespace, operator).getStatus().getCurrentLocation().getId())
         .isEqualTo("westcentralus");
+  }
+
+  /**
+   * Environment of the operator under test: its own categories at DEBUG, so that a refusal it
+   * tolerates (an Event it could not record is logged at DEBUG) shows in the log as well.
+   */
+  static final Map<String, String> DEBUG =
+      Map.of("QUARKUS_LOG_CATEGORY__DEV_IOTHUB__LEVEL", "DEBUG");
+
+  /**
+   * The operator recorded Events on the hub (it tolerates a refused Event, so the log alone would
+   * not tell).
+   */
+  static void assertEventsRecorded(RealCluster cluster, String namespace) {
+    assertThat(cluster.admin().v1().events().inNamespace(namespace).list().getItems())
+        .filteredOn(e -> "contoso-hub".equals(e.getInvolvedObject().getName()))
+        .filteredOn(e -> "iothub-operator".equals(e.getSource().getComponent()))
+        .as("Events the operator recorded on contoso-hub in %s", namespace)
+        .isNotEmpty();
   }
 
   /** The operator met no refusal of the API server. */

@@ -60,8 +60,13 @@ class ChartRbacIT {
         Arguments.of("watch-all.yaml", watchAll));
   }
 
-  /** What the operator does in a namespace that holds IoTHubs. */
-  static List<Permission> hubNamespace(String scope) {
+  /**
+   * What the operator does with its own custom resources, cluster-wide: it keeps these rights while
+   * a hub namespace (and the operator's Role in it) is being deleted, so that it can release the
+   * finalizers. No create or delete.
+   */
+  static List<Permission> customResources() {
+    String scope = CLUSTER;
     List<Permission> p = new ArrayList<>();
     p.addAll(
         perms(
@@ -89,6 +94,12 @@ class ChartRbacIT {
                 "devices/finalizers",
                 "deviceimports/finalizers"),
             List.of("update")));
+    return p;
+  }
+
+  /** What the operator does in a namespace that holds IoTHubs (besides the custom resources). */
+  static List<Permission> hubNamespace(String scope) {
+    List<Permission> p = new ArrayList<>();
     p.addAll(perms(scope, "", List.of("services"), List.of("get", "create", "update", "delete")));
     // Device keys (read a named one, create and delete generated ones) and the hub's CA, server
     // certificate (updated when reissued) and service credentials.
@@ -124,7 +135,7 @@ class ChartRbacIT {
 
   @Test
   void defaultValuesGrantExactlyWhatTheOperatorUses() {
-    Set<Permission> expected = new TreeSet<>();
+    Set<Permission> expected = new TreeSet<>(customResources());
     expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
@@ -137,8 +148,8 @@ class ChartRbacIT {
   }
 
   @Test
-  void listedHubNamespacesGetRolesAndNothingClusterWideButNamespaceReads() {
-    Set<Permission> expected = new TreeSet<>();
+  void listedHubNamespacesGetRolesAndNothingClusterWideButNamespaceReadsAndTheCustomResources() {
+    Set<Permission> expected = new TreeSet<>(customResources());
     for (String ns : List.of("manlfailrg", "contoso-prod")) {
       expected.addAll(hubNamespace(ns));
     }
@@ -153,12 +164,18 @@ class ChartRbacIT {
     assertThat(granted).containsExactlyElementsOf(expected);
     assertThat(granted)
         .filteredOn(p -> p.scope().equals(CLUSTER))
+        .filteredOn(p -> !p.group().equals("iothub.dev"))
         .allSatisfy(
             p -> {
               assertThat(p.resource()).isEqualTo("namespaces");
               assertThat(p.name()).isNotEmpty();
               assertThat(p.verb()).isEqualTo("get");
             });
+    // Its own custom resources cluster-wide, but never created or deleted.
+    assertThat(granted)
+        .filteredOn(p -> p.group().equals("iothub.dev"))
+        .isNotEmpty()
+        .noneMatch(p -> List.of("create", "delete", "deletecollection").contains(p.verb()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -188,7 +205,7 @@ class ChartRbacIT {
 
   @Test
   void watchingAllNamespacesGrantsTheHubRulesClusterWide() {
-    Set<Permission> expected = new TreeSet<>();
+    Set<Permission> expected = new TreeSet<>(customResources());
     expected.addAll(hubNamespace(CLUSTER));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
@@ -203,7 +220,7 @@ class ChartRbacIT {
 
   @Test
   void withoutLeaderElectionNoLeaseRightsAndAnExistingServiceAccountIsBound() {
-    Set<Permission> expected = new TreeSet<>();
+    Set<Permission> expected = new TreeSet<>(customResources());
     expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
