@@ -62,6 +62,22 @@ app.kubernetes.io/component: operator
 {{- end }}
 
 {{/*
+"true" when the chart renders the Namespace named by the second argument: it does not exist yet, or
+this release created it. An existing namespace that another tool created is used as it is.
+Call: include "iothub-operator.ownsNamespace" (list $ "name").
+*/}}
+{{- define "iothub-operator.ownsNamespace" -}}
+{{- $root := index . 0 }}
+{{- $existing := lookup "v1" "Namespace" "" (index . 1) }}
+{{- if not $existing }}
+{{- "true" }}
+{{- else }}
+{{- $a := default dict $existing.metadata.annotations }}
+{{- and (eq (get $a "meta.helm.sh/release-name") $root.Release.Name) (eq (get $a "meta.helm.sh/release-namespace") $root.Release.Namespace) | toString }}
+{{- end }}
+{{- end }}
+
+{{/*
 The custom resources the operator reconciles (plural names in API group iothub.dev).
 */}}
 {{- define "iothub-operator.crdPlurals" -}}
@@ -72,10 +88,14 @@ The custom resources the operator reconciles (plural names in API group iothub.d
 {{- end }}
 
 {{/*
-Rules in hub namespaces (where IoTHubs live): the custom resources, the hub's stable endpoint
-Service, its device-key Secrets and the Events the operator records.
+Rules on the operator's own custom resources (API group iothub.dev), granted cluster-wide by a
+ClusterRole: the operator watches them only in the hub namespaces (its configuration), but it must
+keep these rights while a hub namespace is being deleted, when the namespace controller deletes the
+operator's Role in that namespace together with everything else; without them the hubs' and
+devices' finalizers could not be removed and the namespace would hang in Terminating. No create,
+delete or deletecollection: the users create and delete these objects.
 */}}
-{{- define "iothub-operator.hubRules" -}}
+{{- define "iothub-operator.crRules" -}}
 {{- $plurals := include "iothub-operator.crdPlurals" . | fromYamlArray -}}
 - apiGroups: ["iothub.dev"]
   resources: {{ toJson $plurals }}
@@ -92,6 +112,14 @@ Service, its device-key Secrets and the Events the operator records.
     - {{ printf "%s/finalizers" . }}
   {{- end }}
   verbs: ["update"]
+{{- end }}
+
+{{/*
+Rules in hub namespaces (where IoTHubs live): the hub's stable endpoint Service, its device-key
+Secrets and the Events the operator records. A Role in each hub namespace (a ClusterRole only with
+watchAllHubNamespaces).
+*/}}
+{{- define "iothub-operator.hubRules" -}}
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "create", "update", "delete"]
@@ -120,6 +148,9 @@ are removed with one label-selector delete per kind when the hub is deleted.
 Checks across values that the schema cannot express, with messages that say what to change.
 */}}
 {{- define "iothub-operator.validate" -}}
+{{- if and (not .Values.hubNamespaces) (not .Values.watchAllHubNamespaces) }}
+{{- fail "hubNamespaces is empty: list the namespaces that hold your IoTHubs (e.g. hubNamespaces={manlfailrg}), or set watchAllHubNamespaces=true to watch every namespace (this grants the operator Secrets in every namespace)" }}
+{{- end }}
 {{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
 {{- fail "replicaCount > 1 needs leaderElection.enabled=true: without a leader, every replica would reconcile the same hubs" }}
 {{- end }}
@@ -139,7 +170,7 @@ application.properties of the operator, as a dict of key -> value (rendered sort
 {{- define "iothub-operator.properties" -}}
 {{- $p := dict }}
 {{- $hubNs := "JOSDK_ALL_NAMESPACES" }}
-{{- if .Values.hubNamespaces }}
+{{- if not .Values.watchAllHubNamespaces }}
 {{- $hubNs = join "," .Values.hubNamespaces }}
 {{- end }}
 {{- $_ := set $p "quarkus.operator-sdk.namespaces" $hubNs }}

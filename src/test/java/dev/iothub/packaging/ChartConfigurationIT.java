@@ -146,12 +146,11 @@ class ChartConfigurationIT {
   }
 
   @Test
-  void defaultsWatchAllHubNamespacesAndTheTwoTutorialRegions() {
+  void defaultsWatchTheTutorialsHubNamespaceAndItsTwoRegions() {
     assertThat(defaults)
-        .containsEntry("quarkus.operator-sdk.namespaces", "JOSDK_ALL_NAMESPACES")
-        .containsEntry("quarkus.operator-sdk.controllers.iothub.namespaces", "JOSDK_ALL_NAMESPACES")
-        .containsEntry(
-            "quarkus.operator-sdk.controllers.failoverrequest.namespaces", "JOSDK_ALL_NAMESPACES")
+        .containsEntry("quarkus.operator-sdk.namespaces", "manlfailrg")
+        .containsEntry("quarkus.operator-sdk.controllers.iothub.namespaces", "manlfailrg")
+        .containsEntry("quarkus.operator-sdk.controllers.failoverrequest.namespaces", "manlfailrg")
         .containsEntry("iothub.watched-region-namespaces", "iothub-westus2,iothub-westcentralus")
         .containsEntry("iothub.region-namespace-template", "iothub-{region}")
         .containsEntry("iothub.failover.max-failovers-per-window", "2")
@@ -199,5 +198,15 @@ class ChartConfigurationIT {
         .containsEntry("quarkus.log.console.format", "%d{HH:mm:ss} %-5p [%c{3.}] %s%e%n")
         .containsEntry("quarkus.operator-sdk.concurrent-reconciliation-threads", "4");
     assertThat(single).containsEntry("iothub.leader-election.enabled", "false");
+  }
+
+  @Test
+  void watchingAllNamespacesIsAnExplicitChoice() {
+    Map<String, String> all = properties(Helm.locate().template(ChartRbacIT.WATCH_ALL));
+    assertThat(all)
+        .containsEntry("quarkus.operator-sdk.namespaces", "JOSDK_ALL_NAMESPACES")
+        .containsEntry("quarkus.operator-sdk.controllers.iothub.namespaces", "JOSDK_ALL_NAMESPACES")
+        .containsEntry(
+            "quarkus.operator-sdk.controllers.failoverrequest.namespaces", "JOSDK_ALL_NAMESPACES");
   }
 }

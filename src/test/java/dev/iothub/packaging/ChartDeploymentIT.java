@@ -185,11 +185,16 @@ class ChartDeploymentIT {
   }
 
   @Test
-  void regionNamespacesAreCreatedAndKeptOnlyWhenAsked() {
+  void hubAndRegionNamespacesAreCreatedAndKeptOnlyWhenAsked() {
     List<Map<String, Object>> created = defaults.ofKind("Namespace");
     assertThat(created)
-        .extracting(n -> str(n, "metadata.name"))
-        .containsExactly("iothub-westus2", "iothub-westcentralus");
+        .extracting(
+            n ->
+                str(n, "metadata.name")
+                    + " "
+                    + map(n, "metadata.labels").get("app.kubernetes.io/component"))
+        .containsExactlyInAnyOrder(
+            "iothub-westus2 region", "iothub-westcentralus region", "manlfailrg hub");
     assertThat(created)
         .allSatisfy(
             n -> {
@@ -198,7 +203,10 @@ class ChartDeploymentIT {
                   .containsEntry("helm.sh/resource-policy", "keep")
                   .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false");
             });
-    assertThat(namespaced.ofKind("Namespace")).isEmpty();
+    // Regions listed but not created; hub namespaces created (the default) and always kept.
+    assertThat(namespaced.ofKind("Namespace"))
+        .extracting(n -> str(n, "metadata.name"))
+        .containsExactlyInAnyOrder("manlfailrg", "contoso-prod");
     assertThat(single.ofKind("Namespace")).isEmpty();
     // The operator's own namespace is the release's: helm install --create-namespace makes it.
     assertThat(defaults.ofKind("Namespace"))

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** `helm lint --strict` passes with the default values and with each non-default values file. */
 class ChartLintIT {
   static Stream<String> valuesFiles() {
-    return Stream.of("", "namespaced.yaml", "single-no-leader.yaml");
+    return Stream.of("", "namespaced.yaml", "single-no-leader.yaml", "watch-all.yaml");
   }
 
   @ParameterizedTest(name = "values: {0}")

@@ -30,6 +30,7 @@ class ChartRbacIT {
       Project.path("src/test/resources/packaging/values/namespaced.yaml");
   static final Path SINGLE =
       Project.path("src/test/resources/packaging/values/single-no-leader.yaml");
+  static final Path WATCH_ALL = Project.path("src/test/resources/packaging/values/watch-all.yaml");
 
   static final List<String> CR_VERBS = List.of("get", "list", "watch", "patch", "update");
   static final List<String> STATUS_VERBS = List.of("get", "update", "patch");
@@ -40,6 +41,7 @@ class ChartRbacIT {
   static Manifests defaults;
   static Manifests namespaced;
   static Manifests single;
+  static Manifests watchAll;
 
   @BeforeAll
   static void render() {
@@ -47,17 +49,24 @@ class ChartRbacIT {
     defaults = helm.template();
     namespaced = helm.template(NAMESPACED);
     single = helm.template(SINGLE);
+    watchAll = helm.template(WATCH_ALL);
   }
 
   static Stream<Arguments> renderings() {
     return Stream.of(
         Arguments.of("default values", defaults),
         Arguments.of("namespaced.yaml", namespaced),
-        Arguments.of("single-no-leader.yaml", single));
+        Arguments.of("single-no-leader.yaml", single),
+        Arguments.of("watch-all.yaml", watchAll));
   }
 
-  /** What the operator does in a namespace that holds IoTHubs. */
-  static List<Permission> hubNamespace(String scope) {
+  /**
+   * What the operator does with its own custom resources, cluster-wide: it keeps these rights while
+   * a hub namespace (and the operator's Role in it) is being deleted, so that it can release the
+   * finalizers. No create or delete.
+   */
+  static List<Permission> customResources() {
+    String scope = CLUSTER;
     List<Permission> p = new ArrayList<>();
     p.addAll(
         perms(
@@ -85,6 +94,12 @@ class ChartRbacIT {
                 "devices/finalizers",
                 "deviceimports/finalizers"),
             List.of("update")));
+    return p;
+  }
+
+  /** What the operator does in a namespace that holds IoTHubs (besides the custom resources). */
+  static List<Permission> hubNamespace(String scope) {
+    List<Permission> p = new ArrayList<>();
     p.addAll(perms(scope, "", List.of("services"), List.of("get", "create", "update", "delete")));
     // Device keys (read a named one, create and delete generated ones) and the hub's CA, server
     // certificate (updated when reissued) and service credentials.
@@ -120,8 +135,8 @@ class ChartRbacIT {
 
   @Test
   void defaultValuesGrantExactlyWhatTheOperatorUses() {
-    Set<Permission> expected = new TreeSet<>();
-    expected.addAll(hubNamespace(CLUSTER));
+    Set<Permission> expected = new TreeSet<>(customResources());
+    expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
       expected.addAll(namespaceGet(ns));
@@ -133,8 +148,8 @@ class ChartRbacIT {
   }
 
   @Test
-  void listedHubNamespacesGetRolesAndNothingClusterWideButNamespaceReads() {
-    Set<Permission> expected = new TreeSet<>();
+  void listedHubNamespacesGetRolesAndNothingClusterWideButNamespaceReadsAndTheCustomResources() {
+    Set<Permission> expected = new TreeSet<>(customResources());
     for (String ns : List.of("manlfailrg", "contoso-prod")) {
       expected.addAll(hubNamespace(ns));
     }
@@ -149,33 +164,64 @@ class ChartRbacIT {
     assertThat(granted).containsExactlyElementsOf(expected);
     assertThat(granted)
         .filteredOn(p -> p.scope().equals(CLUSTER))
+        .filteredOn(p -> !p.group().equals("iothub.dev"))
         .allSatisfy(
             p -> {
               assertThat(p.resource()).isEqualTo("namespaces");
               assertThat(p.name()).isNotEmpty();
               assertThat(p.verb()).isEqualTo("get");
             });
+    // Its own custom resources cluster-wide, but never created or deleted.
+    assertThat(granted)
+        .filteredOn(p -> p.group().equals("iothub.dev"))
+        .isNotEmpty()
+        .noneMatch(p -> List.of("create", "delete", "deletecollection").contains(p.verb()));
   }
 
-  @Test
-  void secretsAreNotClusterWideWhenHubNamespacesAreListed() {
-    for (Map<String, Object> role : namespaced.ofKind("ClusterRole")) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("listedRenderings")
+  void secretsAreNeverClusterWideUnlessWatchingAllNamespacesIsChosen(
+      String label, Manifests m, String serviceAccount) {
+    for (Map<String, Object> role : m.ofKind("ClusterRole")) {
       for (Object rule : list(role, "rules")) {
         assertThat(strings(rule, "resources"))
             .as("ClusterRole %s", str(role, "metadata.name"))
             .doesNotContain("secrets");
       }
     }
-    assertThat(Rbac.granted(namespaced, Helm.NAMESPACE, "iothub-operator"))
+    assertThat(Rbac.granted(m, Helm.NAMESPACE, serviceAccount))
         .filteredOn(p -> p.resource().equals("secrets"))
         .isNotEmpty()
-        .noneMatch(p -> p.scope().equals(CLUSTER));
+        .noneMatch(p -> p.scope().equals(CLUSTER))
+        .noneMatch(p -> p.scope().equals(Helm.NAMESPACE));
+  }
+
+  static Stream<Arguments> listedRenderings() {
+    return Stream.of(
+        Arguments.of("default values", defaults, "iothub-operator"),
+        Arguments.of("namespaced.yaml", namespaced, "iothub-operator"),
+        Arguments.of("single-no-leader.yaml", single, "iothub-operator-sa"));
+  }
+
+  @Test
+  void watchingAllNamespacesGrantsTheHubRulesClusterWide() {
+    Set<Permission> expected = new TreeSet<>(customResources());
+    expected.addAll(hubNamespace(CLUSTER));
+    for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
+      expected.addAll(regionNamespace(ns));
+      expected.addAll(namespaceGet(ns));
+    }
+    expected.addAll(lease("iothub-operator-leader"));
+
+    assertThat(Rbac.granted(watchAll, Helm.NAMESPACE, "iothub-operator"))
+        .containsExactlyElementsOf(expected);
+    assertThat(watchAll.ofKind("Role")).noneMatch(r -> str(r, "metadata.name").endsWith("-hub"));
   }
 
   @Test
   void withoutLeaderElectionNoLeaseRightsAndAnExistingServiceAccountIsBound() {
-    Set<Permission> expected = new TreeSet<>();
-    expected.addAll(hubNamespace(CLUSTER));
+    Set<Permission> expected = new TreeSet<>(customResources());
+    expected.addAll(hubNamespace("manlfailrg"));
     for (String ns : List.of("iothub-westus2", "iothub-westcentralus")) {
       expected.addAll(regionNamespace(ns));
       expected.addAll(namespaceGet(ns));

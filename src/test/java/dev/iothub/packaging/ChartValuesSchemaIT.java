@@ -61,6 +61,15 @@ class ChartValuesSchemaIT {
             "hubNamespaces: [manlfailrg, manlfailrg]",
             "hubNamespaces"),
         Arguments.of(
+            CHECK,
+            "no hub namespace and no opt-in to all",
+            "hubNamespaces: []",
+            "watchAllHubNamespaces=true"),
+        Arguments.of(
+            SCHEMA, "watch all as text", "watchAllHubNamespaces: all", "watchAllHubNamespaces"),
+        Arguments.of(
+            SCHEMA, "bad hub namespace name", "hubNamespaces: [ManlFailRG]", "hubNamespaces"),
+        Arguments.of(
             SCHEMA,
             "template without {region}",
             "regions:\n  namespaceTemplate: iothub-hubs",

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -34,6 +35,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Runs an IoTHub: its broker tier in the active region, a cold standby in the failover region, the
@@ -54,6 +57,8 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
+  private static final Logger LOG = Logger.getLogger(IoTHubReconciler.class);
+
   public static final String NAME = "iothub";
 
   private final OperatorSettings settings;
@@ -255,12 +260,24 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
       rollout.deleteAll(hub, resolution.locations().primary());
       rollout.deleteAll(hub, resolution.locations().secondary());
     }
-    context
-        .getClient()
-        .services()
-        .inNamespace(hub.getMetadata().getNamespace())
-        .withName(HubNames.endpoint(hub))
-        .delete();
+    try {
+      context
+          .getClient()
+          .services()
+          .inNamespace(hub.getMetadata().getNamespace())
+          .withName(HubNames.endpoint(hub))
+          .delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+        throw e;
+      }
+      // The operator's Role in the hub namespace is gone: the namespace is being deleted, and the
+      // endpoint Service (owned by the hub) goes with it. The hub must still be released.
+      LOG.infof(
+          "%s/%s: endpoint Service left to the garbage collector (no right to delete it any more:"
+              + " is the namespace being deleted?)",
+          hub.getMetadata().getNamespace(), hub.getMetadata().getName());
+    }
     metrics.hubDeleted(hub);
     return DeleteControl.defaultDelete();
   }

@@ -6,15 +6,20 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The device key, in a Secret of the hub namespace: the only place it is kept. Generated once and
  * owned by the Device (deleted with it); or a Secret the user names, which the operator only reads.
  */
 public final class DeviceKeySecrets {
+  private static final Logger LOG = Logger.getLogger(DeviceKeySecrets.class);
+
   public static final String KEY = "primaryKey";
   public static final String CONNECTION_STRING = "connectionString";
 
@@ -77,11 +82,25 @@ public final class DeviceKeySecrets {
 
   public void deleteGenerated(Device device) {
     if (generates(device)) {
-      client
-          .secrets()
-          .inNamespace(device.getMetadata().getNamespace())
-          .withName(generatedName(device))
-          .delete();
+      try {
+        client
+            .secrets()
+            .inNamespace(device.getMetadata().getNamespace())
+            .withName(generatedName(device))
+            .delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+          throw e;
+        }
+        // The operator's Role in the hub namespace is gone: the namespace is being deleted, and
+        // the Secret (owned by the Device) goes with it. The Device must still be released.
+        LOG.infof(
+            "%s/%s: key Secret %s left to the garbage collector (no right to delete it any more:"
+                + " is the namespace being deleted?)",
+            device.getMetadata().getNamespace(),
+            device.getMetadata().getName(),
+            generatedName(device));
+      }
     }
   }
 
