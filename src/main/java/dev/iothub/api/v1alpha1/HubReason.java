@@ -1,0 +1,25 @@
+package dev.iothub.api.v1alpha1;
+
+/**
+ * Reasons of an IoTHub's {@code Ready} condition: the contract between the hub controller that sets
+ * them and the failover rules that decide from them.
+ */
+public enum HubReason {
+  /** The broker Deployment of the region the hub runs in is available. */
+  BrokerAvailable,
+  /** The broker of the current region is not available yet (or any more). */
+  BrokerNotAvailable,
+  /** The current region cannot serve; a failover moves the hub to the other one. */
+  ActiveRegionUnavailable,
+  /** A namespace that backs one of the hub's regions does not exist. */
+  RegionNamespaceMissing,
+  /** spec.location names no region of the operator's catalogue. */
+  UnknownLocation,
+  /** The primary region has no geo-pair: the hub runs, but cannot fail over. */
+  LocationNotPaired;
+
+  /** Whether this Ready reason leaves a failover something to do (the hub can serve elsewhere). */
+  public boolean failoverCures() {
+    return this == BrokerAvailable || this == BrokerNotAvailable || this == ActiveRegionUnavailable;
+  }
+}
