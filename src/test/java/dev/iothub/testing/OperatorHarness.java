@@ -29,6 +29,18 @@ import java.util.function.Function;
 public final class OperatorHarness implements AutoCloseable {
   public static final Duration FAST_RETRY = Duration.ofMillis(200);
 
+  /**
+   * JOSDK's default configuration service logs one INFO line per controller at every operator
+   * start, under a logger name with spaces that logging.properties cannot name. Held strongly: JUL
+   * keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger JOSDK_CONFIGURATION_LOG =
+      java.util.logging.Logger.getLogger("Default ConfigurationService implementation");
+
+  static {
+    JOSDK_CONFIGURATION_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final EmbeddedApiServer server;
   private final SimulatedKubelet kubelet;
   private final AdjustableClock clock = new AdjustableClock();

@@ -18,6 +18,8 @@ public final class EventRecorder {
   public static final String NORMAL = "Normal";
   public static final String WARNING = "Warning";
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+  private static final java.util.Set<String> PER_OBJECT =
+      java.util.Set.of("Device", "DeviceImport");
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -64,8 +66,14 @@ public final class EventRecorder {
           "could not record event %s on %s: %s",
           reason, on.getMetadata().getName(), e.getMessage());
     }
-    LOG.infof(
+    // Hubs and requests at INFO: a failover reads as a handful of lines. Devices and imports at
+    // DEBUG: a fleet would drown them (their Events and status say the same).
+    LOG.logf(
+        PER_OBJECT.contains(on.getKind()) ? Logger.Level.DEBUG : Logger.Level.INFO,
         "%s/%s %s: %s",
-        on.getMetadata().getNamespace(), on.getMetadata().getName(), reason, message);
+        on.getMetadata().getNamespace(),
+        on.getMetadata().getName(),
+        reason,
+        message);
   }
 }
