@@ -338,9 +338,16 @@ final class OperatorRights {
    * time it was taken.)
    */
   static void assertLeads(RealCluster cluster, Instant startedAfter) {
+    // Readiness and the first Lease write race each other: the elector's first try may come a
+    // moment after the health check turned UP.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                cluster.admin().resources(Lease.class).inNamespace(RELEASE_NS).withName(LEASE).get()
+                    != null);
     Lease lease =
         cluster.admin().resources(Lease.class).inNamespace(RELEASE_NS).withName(LEASE).get();
-    assertThat(lease).as("Lease %s/%s", RELEASE_NS, LEASE).isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
     assertThat(lease.getSpec().getAcquireTime().toInstant())
         .as("acquired by the operator just started")
