@@ -90,7 +90,10 @@ class LimitsKubeIT {
     if (cluster == null) {
       return;
     }
-    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
+    // The hub's namespace first, as a user would: the hub's finalizer then cleans the regions
+    // before they go, instead of rendering into namespaces that are terminating.
+    cluster.deleteNamespaces(WAIT, NS);
+    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
     if (operator != null) {
       operator.close();
     }

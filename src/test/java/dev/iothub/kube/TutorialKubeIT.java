@@ -74,7 +74,10 @@ class TutorialKubeIT {
       return;
     }
     // The operator still runs while the namespaces go, so that its finalizers let the hub go.
-    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
+    // The hub's namespace first, as a user would: the hub's finalizer then cleans the regions
+    // before they go, instead of rendering into namespaces that are terminating.
+    cluster.deleteNamespaces(WAIT, NS);
+    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
     if (operator != null) {
       operator.close();
     }
