@@ -23,12 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code iothub devices ...}: the registry of a hub as its current region holds it, and bulk import
@@ -42,26 +39,14 @@ import picocli.CommandLine.Spec;
       DevicesCommand.Show.class,
       DevicesCommand.Import.class
     })
-final class DevicesCommand implements Callable<Integer> {
+final class DevicesCommand extends CommandGroup {
   /** Lines per import Secret: about 0.4 MB compressed with 44-character keys, under 1 MiB. */
   static final int LINES_PER_CHUNK = 10_000;
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    return IoTHubCli.usage(spec);
-  }
 
   @Command(
       name = "list",
       description = "List the devices in the hub's registry (its current region).")
-  static final class ListDevices implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
-
+  static final class ListDevices extends HubSubcommand {
     @Option(
         names = "--limit",
         paramLabel = "N",
@@ -102,12 +87,7 @@ final class DevicesCommand implements Callable<Integer> {
   @Command(
       name = "show",
       description = "Show one device: registry record and its Device object, if any.")
-  static final class Show implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
-
+  static final class Show extends HubSubcommand {
     @Parameters(index = "1", paramLabel = "ID", description = "Device id.")
     String deviceId;
 
@@ -178,12 +158,7 @@ final class DevicesCommand implements Callable<Integer> {
         "Import devices in bulk from a CSV file of lines deviceId,primaryKey[,enabled].",
         "The file is checked first; it travels in Secrets of the hub namespace, and the operator writes the registry in a few calls per shard, not one per device."
       })
-  static final class Import implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
-
+  static final class Import extends HubSubcommand {
     @Parameters(
         index = "1",
         paramLabel = "FILE",

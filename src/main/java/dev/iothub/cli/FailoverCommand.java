@@ -17,12 +17,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code iothub failover ...}: the portal's manual failover, as FailoverRequests. */
 @Command(
@@ -33,16 +29,9 @@ import picocli.CommandLine.Spec;
       FailoverCommand.Status.class,
       FailoverCommand.History.class
     })
-final class FailoverCommand implements Callable<Integer> {
+final class FailoverCommand extends CommandGroup {
   /** Annotation on requests this command line creates. */
   static final String CREATED_BY = "iothub.dev/created-by";
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    return IoTHubCli.usage(spec);
-  }
 
   @Command(
       name = "start",
@@ -53,14 +42,9 @@ final class FailoverCommand implements Callable<Integer> {
             + " request is final: exit code 0 when it succeeded, 3 when the operator refused it,"
             + " 1 when it failed."
       })
-  static final class Start implements Callable<Integer> {
+  static final class Start extends HubSubcommand {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
-
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
 
     @Option(
         names = "--confirm",
@@ -235,12 +219,7 @@ final class FailoverCommand implements Callable<Integer> {
   @Command(
       name = "status",
       description = "Show the hub's running FailoverRequest, or else its latest one.")
-  static final class Status implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
-
+  static final class Status extends HubSubcommand {
     @Override
     public Integer call() {
       try (Session s = IoTHubCli.of(spec).open()) {
@@ -306,12 +285,7 @@ final class FailoverCommand implements Callable<Integer> {
   @Command(
       name = "history",
       description = "Show the hub's finished operations and refused requests, oldest first.")
-  static final class History implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "HUB", description = "Name of the IoTHub.")
-    String hubName;
-
+  static final class History extends HubSubcommand {
     @Option(
         names = {"-w", "--wide"},
         description = "Add the message of each operation.")

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** How hubs, requests and histories are printed: label-value blocks and tables. */
@@ -138,9 +139,9 @@ final class Views {
               + " yet.");
       return;
     }
-    TextTable table =
-        wide
-            ? new TextTable(
+    List<String> columns =
+        new ArrayList<>(
+            List.of(
                 "COMPLETED",
                 "REQUEST",
                 "TYPE",
@@ -149,18 +150,11 @@ final class Views {
                 "TO",
                 "DEVICES",
                 "TOOK",
-                "REASON",
-                "MESSAGE")
-            : new TextTable(
-                "COMPLETED",
-                "REQUEST",
-                "TYPE",
-                "RESULT",
-                "FROM",
-                "TO",
-                "DEVICES",
-                "TOOK",
-                "REASON");
+                "REASON"));
+    if (wide) {
+      columns.add("MESSAGE");
+    }
+    TextTable table = new TextTable(columns.toArray(String[]::new));
     for (OperationRecord r : history) {
       String took =
           r.getStartedAt() == null || r.getCompletedAt() == null

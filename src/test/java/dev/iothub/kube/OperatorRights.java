@@ -318,11 +318,16 @@ final class OperatorRights {
    * not tell).
    */
   static void assertEventsRecorded(RealCluster cluster, String namespace) {
-    assertThat(cluster.admin().v1().events().inNamespace(namespace).list().getItems())
-        .filteredOn(e -> "contoso-hub".equals(e.getInvolvedObject().getName()))
-        .filteredOn(e -> "iothub-operator".equals(e.getSource().getComponent()))
-        .as("Events the operator recorded on contoso-hub in %s", namespace)
-        .isNotEmpty();
+    // The Event follows the status write that the caller waited for.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.admin().v1().events().inNamespace(namespace).list().getItems())
+                    .filteredOn(e -> "contoso-hub".equals(e.getInvolvedObject().getName()))
+                    .filteredOn(e -> "iothub-operator".equals(e.getSource().getComponent()))
+                    .as("Events the operator recorded on contoso-hub in %s", namespace)
+                    .isNotEmpty());
   }
 
   /** The operator met no refusal of the API server. */
