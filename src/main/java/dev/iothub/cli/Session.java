@@ -10,46 +10,20 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
-/** One command's view of the cluster: the client, the namespace, the terminal and the clock. */
-final class Session implements AutoCloseable {
-  private final ClusterConnector.Connection connection;
-  private final String namespace;
-  private final Terminal terminal;
-  private final Clock clock;
-  private final String commandName;
-
-  Session(
-      ClusterConnector.Connection connection,
-      String namespace,
-      Terminal terminal,
-      Clock clock,
-      String commandName) {
-    this.connection = connection;
-    this.namespace = namespace;
-    this.terminal = terminal;
-    this.clock = clock;
-    this.commandName = commandName;
-  }
+/**
+ * One command's view of the cluster: the client, the namespace, the terminal and the clock; {@code
+ * commandName} is how the user calls this command line ({@code iothub} or {@code kubectl iothub}).
+ */
+record Session(
+    ClusterConnector.Connection connection,
+    String namespace,
+    Terminal terminal,
+    Clock clock,
+    String commandName)
+    implements AutoCloseable {
 
   KubernetesClient client() {
     return connection.client();
-  }
-
-  String namespace() {
-    return namespace;
-  }
-
-  Terminal terminal() {
-    return terminal;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  /** How the user calls this command line: {@code iothub} or {@code kubectl iothub}. */
-  String commandName() {
-    return commandName;
   }
 
   /** A command line to suggest, with this session's namespace. */
