@@ -49,7 +49,8 @@ class TutorialKubeIT {
   @BeforeAll
   static void install() {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    // The README quickstart's command, as a user runs it.
+    cluster.kubectl("apply", "-f", "crds/");
     Helm.Result r =
         cluster.helm(
             "install",
