@@ -27,7 +27,6 @@ import java.util.Optional;
  * waits, and returns when to look again (null: it ended).
  */
 final class DeviceImportJob {
-  static final Duration WAIT = Duration.ofSeconds(10);
   private static final String THEN = "the import runs";
 
   private final OperatorSettings settings;
@@ -48,7 +47,7 @@ final class DeviceImportJob {
     }
     if (registry.get().frozen()) {
       status.pending(DeviceImportReason.RegistryFrozen, registry.get().frozenMessage(THEN));
-      return WAIT;
+      return HubRegistry.FROZEN_RETRY;
     }
     List<String> chunks = new ArrayList<>();
     for (String name : job.getSpec().getSecretNames()) {
@@ -76,7 +75,7 @@ final class DeviceImportJob {
     switch (write.outcome()) {
       case FROZEN:
         status.pending(DeviceImportReason.RegistryFrozen, registry.frozenMessage(THEN));
-        return WAIT;
+        return HubRegistry.FROZEN_RETRY;
       case FULL:
         status.failed(
             DeviceImportReason.RegistryFull,

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.DeviceStatus;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.registry.HubRegistry;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -67,7 +68,7 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
   public DeleteControl cleanup(Device device, Context<Device> context) {
     return new DeviceRegistration(settings, clock, context).release(device)
         ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(DeviceRegistration.WAIT.toMillis());
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(HubRegistry.FROZEN_RETRY.toMillis());
   }
 
   private static StatusReport.Outcome outcome(DeviceStatus status) {

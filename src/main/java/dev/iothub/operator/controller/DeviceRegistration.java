@@ -21,7 +21,6 @@ import java.util.Optional;
  * and a message in the status builder, and says when to look again (null: not before a change).
  */
 final class DeviceRegistration {
-  static final Duration WAIT = Duration.ofSeconds(10);
   private static final String THEN = "this change is applied";
 
   private final OperatorSettings settings;
@@ -98,7 +97,7 @@ final class DeviceRegistration {
 
   private static Duration waitForOperation(HubRegistry registry, DeviceStatusBuilder status) {
     status.waiting(DeviceReason.RegistryFrozen, registry.frozenMessage(THEN));
-    return WAIT;
+    return HubRegistry.FROZEN_RETRY;
   }
 
   /** Removes the device's record and its generated key; waits while the registry is frozen. */

@@ -6,6 +6,7 @@ import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -25,6 +26,9 @@ public final class HubRegistry {
 
   /** The outcome, with the registry's sentence when it is full. */
   public record Write(Outcome outcome, String detail) {}
+
+  /** How long a writer waits before it looks again at a frozen registry. */
+  public static final Duration FROZEN_RETRY = Duration.ofSeconds(10);
 
   private final IoTHub hub;
   private final Region region;
