@@ -2,6 +2,7 @@ package dev.iothub.cli;
 
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.HubNames;
@@ -235,15 +236,15 @@ final class DevicesCommand extends CommandGroup {
                   .inNamespace(s.namespace())
                   .withName(name)
                   .get();
-          String phase =
+          DeviceImportPhase phase =
               current == null || current.getStatus() == null
                   ? null
                   : current.getStatus().getPhase();
-          if ("Succeeded".equals(phase)) {
+          if (phase == DeviceImportPhase.Succeeded) {
             out.println(current.getStatus().getMessage());
             return ExitCodes.OK;
           }
-          if ("Failed".equals(phase)) {
+          if (phase == DeviceImportPhase.Failed) {
             s.terminal()
                 .err()
                 .println(

@@ -644,7 +644,13 @@ class CrdAdmissionKubeIT {
             Op.UPDATE,
             IMPORT,
             "another Secret",
-            set("spec.secretNames", List.of("fleet-2025"))));
+            set("spec.secretNames", List.of("fleet-2025"))),
+        refused(
+            "DeviceImport status.phase enum",
+            Op.STATUS,
+            IMPORT,
+            "Done",
+            set("status.phase", "Done")));
   }
 
   static Stream<Case> acceptances() {
@@ -683,6 +689,7 @@ class CrdAdmissionKubeIT {
         accepted(Op.UPDATE, MINIMAL_DEVICE, "disabled", set("spec.enabled", false)),
         accepted(Op.UPDATE, DEVICE, "another key Secret", set("spec.keySecretName", "pump-key-2")),
         accepted(Op.CREATE, IMPORT, "as it is", o -> o),
+        accepted(Op.STATUS, IMPORT, "phase Succeeded", set("status.phase", "Succeeded")),
         accepted(
             Op.CREATE,
             IMPORT,

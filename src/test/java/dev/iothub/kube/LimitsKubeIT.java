@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.HubState;
@@ -128,7 +129,7 @@ class LimitsKubeIT {
     DeviceImport done = awaitTerminal("first");
     assertThat(done.getStatus().getPhase())
         .as(done.getStatus().getMessage())
-        .isEqualTo("Succeeded");
+        .isEqualTo(DeviceImportPhase.Succeeded);
     await().atMost(WAIT).until(() -> devices() == 5_000L);
     Secret fragment = fragment();
     int bytes = fragmentBytes(fragment);
@@ -145,7 +146,7 @@ class LimitsKubeIT {
     createImport("second", 3_000);
 
     DeviceImport refused = awaitTerminal("second");
-    assertThat(refused.getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(refused.getStatus().getPhase()).isEqualTo(DeviceImportPhase.Failed);
     assertThat(refused.getStatus().getReason()).isEqualTo("RegistryFull");
     assertThat(refused.getStatus().getMessage())
         .startsWith("Nothing was imported: the registry of hub fleet is full: its shard 0 (of 1)")
@@ -249,7 +250,8 @@ class LimitsKubeIT {
               DeviceImport d = importNamed(name);
               return d != null
                   && d.getStatus() != null
-                  && List.of("Succeeded", "Failed").contains(d.getStatus().getPhase());
+                  && d.getStatus().getPhase() != null
+                  && d.getStatus().getPhase().isTerminal();
             });
     return importNamed(name);
   }

@@ -9,14 +9,14 @@ public class DeviceImportStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription("Pending, Succeeded or Failed; the last two are final.")
-  private String phase;
+  private DeviceImportPhase phase;
 
   @JsonPropertyDescription("Device records written to the registry.")
   private Long devicesImported;
 
   @JsonPropertyDescription(
-      "Why the import waits or failed, CamelCase: HubNotFound, RegistryFrozen, SecretNotFound,"
-          + " InvalidRecords.")
+      "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, SecretNotFound,"
+          + " InvalidRecords, RegistryFull, OperatorError.")
   private String reason;
 
   @JsonPropertyDescription("What happened and what to do, in a sentence.")
@@ -33,11 +33,11 @@ public class DeviceImportStatus {
     this.observedGeneration = observedGeneration;
   }
 
-  public String getPhase() {
+  public DeviceImportPhase getPhase() {
     return phase;
   }
 
-  public void setPhase(String phase) {
+  public void setPhase(DeviceImportPhase phase) {
     this.phase = phase;
   }
 

@@ -30,5 +30,7 @@ public enum RequestReason {
   /** A step did not finish within its deadline. */
   StepDeadlineExceeded,
   /** The MQTT probe of the target's brokers failed. */
-  ProbeFailed
+  ProbeFailed,
+  /** The operator failed to report the request in a way it retries; the message says what. */
+  OperatorError
 }

@@ -1,6 +1,7 @@
 package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.DeviceStatus;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
@@ -25,17 +26,17 @@ public final class DeviceStatusBuilder {
   public DeviceStatusBuilder registered(String deviceId, String secretName, String message) {
     status.setDeviceId(deviceId);
     status.setKeySecretName(secretName);
-    return set(true, REGISTERED, message);
+    return set(true, DeviceReason.Registered, message);
   }
 
   /** Not registered (or not as the spec says) for a reason a person or time can cure. */
-  public DeviceStatusBuilder notRegistered(String reason, String message) {
+  public DeviceStatusBuilder notRegistered(DeviceReason reason, String message) {
     return set(false, reason, message);
   }
 
   /** A change waits for the running operation; what is registered now stays so. */
-  public DeviceStatusBuilder waiting(String reason, String message) {
-    status.setReason(reason);
+  public DeviceStatusBuilder waiting(DeviceReason reason, String message) {
+    status.setReason(reason.name());
     status.setMessage(message);
     return this;
   }
@@ -44,15 +45,15 @@ public final class DeviceStatusBuilder {
     return status;
   }
 
-  private DeviceStatusBuilder set(boolean registered, String reason, String message) {
+  private DeviceStatusBuilder set(boolean registered, DeviceReason reason, String message) {
     status.setRegistered(registered);
-    status.setReason(reason);
+    status.setReason(reason.name());
     status.setMessage(message);
     Conditions.set(
         status.getConditions(),
         REGISTERED,
         registered,
-        reason,
+        reason.name(),
         message,
         device.getMetadata().getGeneration(),
         now);

@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.FailoverRequestStatus;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
@@ -38,6 +39,7 @@ public final class FailoverRequestStatusBuilder {
 
   public FailoverRequestStatusBuilder pending(IoTHubStatus hub) {
     status.setPhase(RequestPhase.Pending);
+    status.setReason(null);
     if (hub != null) {
       status.setType(FailoverRules.typeOf(hub));
       status.setSourceLocation(hub.getCurrentLocation());
@@ -57,6 +59,7 @@ public final class FailoverRequestStatusBuilder {
 
   public FailoverRequestStatusBuilder running(ActiveOperation op) {
     status.setPhase(RequestPhase.Running);
+    status.setReason(null);
     status.setType(op.getType());
     status.setSourceLocation(op.getSource());
     status.setTargetLocation(op.getTarget());
@@ -125,6 +128,15 @@ public final class FailoverRequestStatusBuilder {
     status.setStep(null);
     status.setCompletionTime(Timestamps.format(now));
     Conditions.set(status.getConditions(), COMPLETED, true, reason, message, generation(), now);
+    return this;
+  }
+
+  /** The operator failed while the request is open: the phase stays, the condition says why. */
+  public FailoverRequestStatusBuilder failing(RequestReason reason, String message) {
+    status.setReason(reason.name());
+    status.setMessage(message);
+    Conditions.set(
+        status.getConditions(), COMPLETED, false, reason.name(), message, generation(), now);
     return this;
   }
 

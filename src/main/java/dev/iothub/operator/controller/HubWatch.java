@@ -3,18 +3,22 @@ package dev.iothub.operator.controller;
 import dev.iothub.api.v1alpha1.IoTHub;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * For controllers of objects that name a hub (requests, devices, imports): an informer on hubs that
  * wakes every object naming a hub when the hub changes, through an index of the controller's own
- * cache by namespace/hub name.
+ * cache by namespace/hub name. The reconcilers read the hub from this informer's cache ({@link
+ * #hubOf}), never with a GET.
  */
 public final class HubWatch {
   private static final String BY_HUB = "byHub";
@@ -30,6 +34,8 @@ public final class HubWatch {
         InformerEventSourceConfiguration.from(IoTHub.class, type)
             .withName("hubs")
             .withNamespacesInheritedFromController()
+            .withPrimaryToSecondaryMapper(
+                (P p) -> Set.of(new ResourceID(hubName.apply(p), p.getMetadata().getNamespace())))
             .withSecondaryToPrimaryMapper(
                 hub ->
                     context
@@ -41,6 +47,13 @@ public final class HubWatch {
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()));
     return new InformerEventSource<>(hubs.build(), context);
+  }
+
+  /**
+   * The hub the primary names, from the informer's cache (no GET), or empty when it is not there.
+   */
+  public static Optional<IoTHub> hubOf(Context<?> context) {
+    return context.getSecondaryResource(IoTHub.class);
   }
 
   /** The objects of the controller's cache that name this hub. */

@@ -2,7 +2,7 @@ package dev.iothub.operator.registry;
 
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.operator.broker.DeviceKeys;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import dev.iothub.operator.objects.Owners;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,14 +60,7 @@ public final class DeviceKeySecrets {
             .addToLabels("app.kubernetes.io/managed-by", "iothub-operator")
             .addToLabels("iothub.dev/hub-name", device.getSpec().getHubName())
             .addToLabels("iothub.dev/device", device.getMetadata().getName())
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(device.getApiVersion())
-                    .withKind(device.getKind())
-                    .withName(device.getMetadata().getName())
-                    .withUid(device.getMetadata().getUid())
-                    .withController(true)
-                    .build())
+            .withOwnerReferences(Owners.controller(device))
             .endMetadata()
             .withType("Opaque")
             .withData(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.DeviceKeys;
@@ -64,7 +65,7 @@ class DeviceImportMockTest {
     int callsBefore = h.server().requestCount();
     create("fleet", secrets);
 
-    DeviceImport done = awaitPhase("fleet", "Succeeded", Duration.ofSeconds(60));
+    DeviceImport done = awaitPhase("fleet", DeviceImportPhase.Succeeded, Duration.ofSeconds(60));
     assertThat(done.getStatus().getDevicesImported()).isEqualTo(100_000);
     RegistryStore store = new RegistryStore(h.client());
     assertThat(
@@ -86,7 +87,7 @@ class DeviceImportMockTest {
     String csv = "ok-1,key-1\nbad id!,key-2\nok-3,\nok-1,key-4\n";
     create("broken", List.of(chunkSecret("broken-0", csv)));
 
-    DeviceImport failed = awaitPhase("broken", "Failed", HubFixtures.WAIT);
+    DeviceImport failed = awaitPhase("broken", DeviceImportPhase.Failed, HubFixtures.WAIT);
     assertThat(failed.getStatus().getReason()).isEqualTo("InvalidRecords");
     assertThat(failed.getStatus().getMessage())
         .contains(
@@ -99,7 +100,7 @@ class DeviceImportMockTest {
   @Test
   void aMissingSecretIsNamed() {
     create("nowhere", List.of("no-such-secret"));
-    DeviceImport failed = awaitPhase("nowhere", "Failed", HubFixtures.WAIT);
+    DeviceImport failed = awaitPhase("nowhere", DeviceImportPhase.Failed, HubFixtures.WAIT);
     assertThat(failed.getStatus().getReason()).isEqualTo("SecretNotFound");
     assertThat(failed.getStatus().getMessage())
         .startsWith("Secret no-such-secret in namespace manlfailrg does not exist");
@@ -132,14 +133,14 @@ class DeviceImportMockTest {
     h.client().resource(job).create();
   }
 
-  private DeviceImport awaitPhase(String name, String phase, Duration within) {
+  private DeviceImport awaitPhase(String name, DeviceImportPhase phase, Duration within) {
     await()
         .atMost(within)
         .until(
             () -> {
               DeviceImport d =
                   h.client().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
-              return d != null && d.getStatus() != null && phase.equals(d.getStatus().getPhase());
+              return d != null && d.getStatus() != null && phase == d.getStatus().getPhase();
             });
     return h.client().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
   }

@@ -1,0 +1,17 @@
+package dev.iothub.api.v1alpha1;
+
+/** Why a DeviceImport waits or failed ({@code status.reason}). */
+public enum DeviceImportReason {
+  /** The hub does not exist or is not provisioned yet: the import waits. */
+  HubNotReady,
+  /** A failover or failback runs: the import waits for it. */
+  RegistryFrozen,
+  /** A named Secret, or its records key, does not exist: nothing was imported. */
+  SecretNotFound,
+  /** The file has bad lines: nothing was imported. */
+  InvalidRecords,
+  /** The records do not fit the hub's registry shards: nothing was imported. */
+  RegistryFull,
+  /** The operator failed in a way it retries; the message says what failed. */
+  OperatorError
+}

@@ -1,0 +1,21 @@
+package dev.iothub.api.v1alpha1;
+
+/** Why a Device is (not) registered ({@code status.reason} and its Registered condition). */
+public enum DeviceReason {
+  /** The hub's registry holds the device as the spec says. */
+  Registered,
+  /** No IoTHub of that name in the device's namespace (or it is being deleted). */
+  HubNotFound,
+  /** The hub is not provisioned yet. */
+  HubNotReady,
+  /** A failover or failback runs: the change waits for it; what is registered stays so. */
+  RegistryFrozen,
+  /** The named key Secret, or its key, does not exist. */
+  KeySecretNotFound,
+  /** An older Device of the same hub registers the same device id. */
+  DuplicateDeviceId,
+  /** The registry shard the device belongs to is full. */
+  RegistryFull,
+  /** The operator failed in a way it retries; the message says what failed. */
+  OperatorError
+}

@@ -1,0 +1,133 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportReason;
+import dev.iothub.api.v1alpha1.DeviceImportSpec;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.PasswordHashes;
+import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.registry.HubRegistry;
+import dev.iothub.operator.registry.RegistryShard;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one DeviceImport: reads and checks every record first (a bad line imports nothing), hashes
+ * the keys, then writes the hub's registry. Says in the status builder how it ended or why it
+ * waits, and returns when to look again (null: it ended).
+ */
+final class DeviceImportJob {
+  private static final String THEN = "the import runs";
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final KubernetesClient client;
+
+  DeviceImportJob(OperatorSettings settings, Clock clock, KubernetesClient client) {
+    this.settings = settings;
+    this.clock = clock;
+    this.client = client;
+  }
+
+  Duration run(DeviceImport job, Optional<IoTHub> hub, DeviceImportStatusBuilder status) {
+    Optional<HubRegistry> registry = hub.flatMap(h -> HubRegistry.of(h, settings.regions()));
+    if (registry.isEmpty()) {
+      status.pending(DeviceImportReason.HubNotReady, hubNotReady(job));
+      return settings.retryMaxDelay();
+    }
+    if (registry.get().frozen()) {
+      status.pending(DeviceImportReason.RegistryFrozen, registry.get().frozenMessage(THEN));
+      return HubRegistry.FROZEN_RETRY;
+    }
+    List<String> chunks = new ArrayList<>();
+    for (String name : job.getSpec().getSecretNames()) {
+      String chunk = records(job.getMetadata().getNamespace(), name);
+      if (chunk == null) {
+        status.failed(DeviceImportReason.SecretNotFound, noSecret(job, name));
+        return null;
+      }
+      chunks.add(chunk);
+    }
+    return write(DeviceImportFile.parse(chunks), registry.get(), status);
+  }
+
+  private Duration write(
+      DeviceImportFile.Parsed parsed, HubRegistry registry, DeviceImportStatusBuilder status) {
+    if (!parsed.problems().isEmpty()) {
+      String problems = String.join("; ", parsed.problems());
+      status.failed(
+          DeviceImportReason.InvalidRecords,
+          "Nothing was imported: " + problems + ". Fix the file and create a new DeviceImport.");
+      return null;
+    }
+    List<DeviceRecord> records = hashed(parsed.entries());
+    HubRegistry.Write write = registry.write(client, records, clock.instant());
+    switch (write.outcome()) {
+      case FROZEN:
+        status.pending(DeviceImportReason.RegistryFrozen, registry.frozenMessage(THEN));
+        return HubRegistry.FROZEN_RETRY;
+      case FULL:
+        status.failed(
+            DeviceImportReason.RegistryFull,
+            "Nothing was imported: "
+                + write.detail()
+                + ". Import the devices into a hub created with more registry shards.");
+        return null;
+      default:
+        status.succeeded(imported(records.size(), registry), records.size());
+        return null;
+    }
+  }
+
+  private List<DeviceRecord> hashed(List<DeviceImportFile.Entry> entries) {
+    String now = Timestamps.format(clock.instant());
+    return entries.parallelStream()
+        .map(e -> new DeviceRecord(e.id(), e.enabled(), PasswordHashes.hash(e.key()), now))
+        .toList();
+  }
+
+  /** The CSV text of one Secret, or null when it or its records key is missing. */
+  private String records(String namespace, String name) {
+    Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+    if (s == null || s.getData() == null || s.getData().get(DeviceImportSpec.RECORDS_KEY) == null) {
+      return null;
+    }
+    byte[] gz = Base64.getDecoder().decode(s.getData().get(DeviceImportSpec.RECORDS_KEY));
+    return new String(RegistryShard.decompress(gz), StandardCharsets.UTF_8);
+  }
+
+  private static String hubNotReady(DeviceImport job) {
+    return "IoTHub "
+        + job.getSpec().getHubName()
+        + " does not exist or is not provisioned yet; the import starts when it is.";
+  }
+
+  private static String noSecret(DeviceImport job, String name) {
+    return "Secret "
+        + name
+        + " in namespace "
+        + job.getMetadata().getNamespace()
+        + " does not exist or has no key "
+        + DeviceImportSpec.RECORDS_KEY
+        + ". Nothing was imported; create a new DeviceImport once it exists.";
+  }
+
+  private static String imported(int count, HubRegistry registry) {
+    return count
+        + " devices imported into "
+        + registry.hubName()
+        + " ("
+        + registry.region().displayName()
+        + ").";
+  }
+}

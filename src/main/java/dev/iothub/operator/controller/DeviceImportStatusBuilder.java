@@ -1,0 +1,53 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportPhase;
+import dev.iothub.api.v1alpha1.DeviceImportReason;
+import dev.iothub.api.v1alpha1.DeviceImportStatus;
+import dev.iothub.operator.status.StatusDiff;
+import dev.iothub.operator.status.Timestamps;
+import java.time.Instant;
+
+/** Builds a DeviceImport's status from the stored one: it waits, or it ends (never to change). */
+public final class DeviceImportStatusBuilder {
+  private final DeviceImportStatus status;
+  private final Instant now;
+
+  public DeviceImportStatusBuilder(DeviceImport job, Instant now) {
+    this.now = now;
+    DeviceImportStatus stored = StatusDiff.copy(job.getStatus(), DeviceImportStatus.class);
+    this.status = stored == null ? new DeviceImportStatus() : stored;
+    status.setObservedGeneration(job.getMetadata().getGeneration());
+  }
+
+  /** The import waits for {@code reason} to go away. */
+  public DeviceImportStatusBuilder pending(DeviceImportReason reason, String message) {
+    status.setPhase(DeviceImportPhase.Pending);
+    status.setReason(reason.name());
+    status.setMessage(message);
+    return this;
+  }
+
+  /** Nothing was imported, for good. */
+  public DeviceImportStatusBuilder failed(DeviceImportReason reason, String message) {
+    return end(DeviceImportPhase.Failed, reason.name(), message, 0);
+  }
+
+  public DeviceImportStatusBuilder succeeded(String message, long imported) {
+    return end(DeviceImportPhase.Succeeded, null, message, imported);
+  }
+
+  public DeviceImportStatus build() {
+    return status;
+  }
+
+  private DeviceImportStatusBuilder end(
+      DeviceImportPhase phase, String reason, String message, long imported) {
+    status.setPhase(phase);
+    status.setReason(reason);
+    status.setMessage(message);
+    status.setDevicesImported(imported);
+    status.setCompletionTime(Timestamps.format(now));
+    return this;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.DeviceReason;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.PasswordHashes;
+import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.registry.DeviceKeySecrets;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.registry.HubRegistry;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides and applies one Device's registration: each check in order ends the pass with a reason
+ * and a message in the status builder, and says when to look again (null: not before a change).
+ */
+final class DeviceRegistration {
+  private static final String THEN = "this change is applied";
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final KubernetesClient client;
+  private final Context<Device> context;
+
+  DeviceRegistration(OperatorSettings settings, Clock clock, Context<Device> context) {
+    this.settings = settings;
+    this.clock = clock;
+    this.client = context.getClient();
+    this.context = context;
+  }
+
+  /** Registers the device as its spec says, or tells in {@code status} why it cannot yet. */
+  Duration register(Device device, DeviceStatusBuilder status) {
+    String id = DeviceIdentity.of(device);
+    IoTHub hub = HubWatch.hubOf(context).filter(h -> !h.isMarkedForDeletion()).orElse(null);
+    if (hub == null) {
+      status.notRegistered(DeviceReason.HubNotFound, DeviceMessages.hubNotFound(device));
+      return settings.retryMaxDelay();
+    }
+    Optional<Device> twin = DeviceIdentity.duplicateOf(context, device, id);
+    if (twin.isPresent()) {
+      status.notRegistered(
+          DeviceReason.DuplicateDeviceId, DeviceMessages.duplicate(twin.get(), id, hub));
+      return null;
+    }
+    Optional<HubRegistry> registry = HubRegistry.of(hub, settings.regions());
+    if (registry.isEmpty()) {
+      status.notRegistered(DeviceReason.HubNotReady, DeviceMessages.hubNotReady(hub));
+      return settings.retryInitialDelay();
+    }
+    if (registry.get().frozen()) {
+      return waitForOperation(registry.get(), status);
+    }
+    String key = new DeviceKeySecrets(client).keyOf(device, id, hub.getStatus().getHostName());
+    if (key == null) {
+      status.notRegistered(DeviceReason.KeySecretNotFound, DeviceMessages.noKey(device));
+      return settings.retryMaxDelay();
+    }
+    return store(device, id, key, registry.get(), status);
+  }
+
+  /** Writes the record unless the registry already holds it as the spec says. */
+  private Duration store(
+      Device device, String id, String key, HubRegistry registry, DeviceStatusBuilder status) {
+    boolean enabled = !Boolean.FALSE.equals(device.getSpec().getEnabled());
+    if (!holds(registry.find(client, id), enabled, key)) {
+      String now = Timestamps.format(clock.instant());
+      DeviceRecord record = new DeviceRecord(id, enabled, PasswordHashes.hash(key), now);
+      HubRegistry.Write write = registry.write(client, List.of(record), clock.instant());
+      switch (write.outcome()) {
+        case FROZEN:
+          return waitForOperation(registry, status);
+        case FULL:
+          status.notRegistered(DeviceReason.RegistryFull, DeviceMessages.full(id, write.detail()));
+          return settings.retryMaxDelay();
+        default:
+          break;
+      }
+    }
+    status.registered(
+        id, DeviceKeySecrets.secretName(device), DeviceMessages.registered(id, registry, enabled));
+    return null;
+  }
+
+  private static boolean holds(DeviceRecord stored, boolean enabled, String key) {
+    return stored != null
+        && stored.enabled() == enabled
+        && stored.credentialHash() != null
+        && PasswordHashes.verify(key, stored.credentialHash());
+  }
+
+  private static Duration waitForOperation(HubRegistry registry, DeviceStatusBuilder status) {
+    status.waiting(DeviceReason.RegistryFrozen, registry.frozenMessage(THEN));
+    return HubRegistry.FROZEN_RETRY;
+  }
+
+  /** Removes the device's record and its generated key; waits while the registry is frozen. */
+  boolean release(Device device) {
+    String id = DeviceIdentity.of(device);
+    Optional<HubRegistry> registry =
+        HubWatch.hubOf(context).flatMap(hub -> HubRegistry.of(hub, settings.regions()));
+    if (registry.isPresent() && DeviceIdentity.duplicateOf(context, device, id).isEmpty()) {
+      if (registry.get().frozen()) {
+        return false;
+      }
+      registry.get().remove(client, List.of(id), clock.instant());
+    }
+    new DeviceKeySecrets(client).deleteGenerated(device);
+    return true;
+  }
+}
