@@ -21,17 +21,28 @@ public final class ObjectWriter {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final KubernetesClient client;
+  private final ObjectReads reads;
 
   public ObjectWriter(KubernetesClient client) {
+    this(client, ObjectReads.direct(client));
+  }
+
+  public ObjectWriter(KubernetesClient client, ObjectReads reads) {
     this.client = client;
+    this.reads = reads;
   }
 
   /** Creates or updates {@code desired}; returns true when it wrote. */
   public <T extends HasMetadata> boolean apply(T desired, Function<T, Object> watchedFields) {
     desired.getMetadata().getAnnotations().put(SPEC_HASH, hash(desired));
-    T current = client.resource(desired).get();
+    @SuppressWarnings("unchecked")
+    T current =
+        reads.get(
+            (Class<T>) desired.getClass(),
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName());
     if (current == null) {
-      client.resource(desired).create();
+      reads.wrote(client.resource(desired).create(), null);
       return true;
     }
     String storedHash =
@@ -43,7 +54,7 @@ public final class ObjectWriter {
       return false;
     }
     desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-    client.resource(desired).update();
+    reads.wrote(client.resource(desired).update(), current);
     return true;
   }
 

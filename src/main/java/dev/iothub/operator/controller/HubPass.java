@@ -1,0 +1,194 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistryStatus;
+import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.failover.OperationRunner;
+import dev.iothub.operator.failover.RequestIntake;
+import dev.iothub.operator.hub.HubRollout;
+import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryMirror;
+import dev.iothub.operator.status.EventRecorder;
+import dev.iothub.operator.status.StatusWriter;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One reconciliation of a hub, acting on what {@link IoTHubReconciler} observed: takes its requests
+ * (one locked status write, so that only one can start), advances the active operation, rolls the
+ * brokers out and decides the Ready condition. {@link #hub()} is the hub as last written.
+ */
+final class HubPass {
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+  private final KubernetesClient client;
+  private final HubRollout rollout;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final IoTHubStatusBuilder status;
+  private final Condition readyBefore;
+  private final Instant now;
+  private final OperationRunner runner;
+  private IoTHub hub;
+
+  HubPass(
+      IoTHub hub,
+      KubernetesClient client,
+      HubRollout rollout,
+      OperatorSettings settings,
+      Clock clock,
+      OperatorMetrics metrics,
+      BrokerProbe probe) {
+    this.hub = hub;
+    this.client = client;
+    this.rollout = rollout;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.now = clock.instant();
+    this.status = new IoTHubStatusBuilder(hub, now, settings.failover());
+    this.readyBefore = status.readyCondition();
+    this.writer = new StatusWriter(client);
+    this.events = new EventRecorder(client, clock);
+    this.runner =
+        new OperationRunner(
+            client,
+            rollout,
+            events,
+            settings.failover(),
+            settings.historyLimit(),
+            clock,
+            metrics,
+            settings.regions(),
+            probe);
+  }
+
+  IoTHub hub() {
+    return hub;
+  }
+
+  IoTHubStatusBuilder status() {
+    return status;
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  Duration untilDeadline() {
+    return runner.untilDeadline(status.status().getOperation());
+  }
+
+  /** Records where the hub runs, or why it cannot; returns false when it cannot. */
+  boolean locate(HubLocations.Resolution resolution) {
+    if (resolution.problem() != null) {
+      status.invalid(resolution.problem().reason(), resolution.problem().message());
+      return false;
+    }
+    status.locations(resolution.locations(), rollout.hostName(hub));
+    return true;
+  }
+
+  /** Decides on the hub's open requests: starts one, or records why each is refused. */
+  void takeRequests(HubLocations locations, List<FailoverRequest> requests) {
+    RequestIntake.Intake intake =
+        new RequestIntake(settings.failover(), settings.historyLimit())
+            .decide(hub, status.status(), locations, requests, now);
+    hub = writer.write(hub, status.build());
+    intake.refused().forEach(metrics::recorded);
+    FailoverRequest accepted = intake.accepted();
+    if (accepted != null) {
+      events.record(
+          hub,
+          EventRecorder.NORMAL,
+          status.status().getOperation().getType() + "Started",
+          status.status().getMessage() + " Requested by " + accepted.getMetadata().getName() + ".");
+    }
+  }
+
+  void runOperation(HubLocations locations) {
+    if (status.status().getOperation() != null) {
+      hub = runner.run(hub, locations, status);
+    }
+  }
+
+  /** Rolls the brokers out where the hub runs now and decides whether it is ready. */
+  ReadyVerdict rollOut(List<Secret> regionSecrets) {
+    HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
+    status.locations(locations, rollout.hostName(hub));
+    rollout.applyAuth(hub, locations, region -> inNamespace(regionSecrets, region), now);
+    HubRollout.Observed observed = rollout.apply(hub, locations);
+    Region serving = observed.plan().endpoint();
+    status.status().setRegistry(registry(locations, observed, regionSecrets));
+    ReadyVerdict verdict =
+        ReadyVerdict.of(
+            locations,
+            observed.exists(locations.current()),
+            observed.missing(),
+            status.status().getState(),
+            serving,
+            rollout.isAvailable(hub, serving, observed.plan().replicasIn(serving)));
+    status.ready(verdict.ready(), verdict.reason().name(), verdict.message());
+    return verdict;
+  }
+
+  private static List<Secret> inNamespace(List<Secret> secrets, Region region) {
+    return secrets.stream()
+        .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
+        .toList();
+  }
+
+  private RegistryStatus registry(
+      HubLocations locations, HubRollout.Observed observed, List<Secret> regionSecrets) {
+    RegistryStatus registry =
+        new RegistryMirror(client)
+            .observe(
+                hub,
+                locations.current(),
+                locations.failover(),
+                observed.exists(locations.current()),
+                observed.exists(locations.failover()),
+                regionSecrets,
+                status.status().getOperation() != null,
+                now);
+    String syncedAt = registry.getStandbySyncedAt();
+    long lag =
+        syncedAt == null
+            ? -1
+            : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
+    metrics.hubObserved(hub, registry.getDevices(), lag);
+    return registry;
+  }
+
+  /** The one write of the pass's result, and an Event when Ready really changed. */
+  IoTHub report() {
+    hub = writer.write(hub, status.build());
+    Condition after = status.readyCondition();
+    boolean changed =
+        readyBefore == null
+            || !readyBefore.getStatus().equals(after.getStatus())
+            || !readyBefore.getReason().equals(after.getReason());
+    if (changed) {
+      boolean fine =
+          "True".equals(after.getStatus())
+              || dev.iothub.api.v1alpha1.HubReason.BrokerNotAvailable.name()
+                  .equals(after.getReason());
+      events.record(
+          hub,
+          fine ? EventRecorder.NORMAL : EventRecorder.WARNING,
+          after.getReason(),
+          after.getMessage());
+    }
+    return hub;
+  }
+}
