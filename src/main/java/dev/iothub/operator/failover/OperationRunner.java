@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.broker.MqttProbe;
 import dev.iothub.operator.hub.HubRollout;
@@ -105,7 +106,7 @@ public final class OperationRunner {
         return fail(
             hub,
             status,
-            "TargetNotAvailable",
+            RequestReason.TargetNotAvailable,
             "Namespace "
                 + target.namespace()
                 + " of the target region "
@@ -131,7 +132,7 @@ public final class OperationRunner {
             return fail(
                 hub,
                 status,
-                "ProbeFailed",
+                RequestReason.ProbeFailed,
                 "The MQTT probe of the broker in "
                     + target.displayName()
                     + " failed ("
@@ -144,7 +145,7 @@ public final class OperationRunner {
               ? fail(
                   hub,
                   status,
-                  "TargetNotAvailable",
+                  RequestReason.TargetNotAvailable,
                   "The broker in "
                       + target.displayName()
                       + " did not become available within "
@@ -153,7 +154,7 @@ public final class OperationRunner {
               : fail(
                   hub,
                   status,
-                  "StepDeadlineExceeded",
+                  RequestReason.StepDeadlineExceeded,
                   "Step "
                       + op.getStep()
                       + " did not finish within "
@@ -223,7 +224,7 @@ public final class OperationRunner {
     OperationStep finished = op.getStep();
     Duration took = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
     op.getSteps().add(new StepTiming(finished, took.toMillis()));
-    op.setStep(OperationStep.values()[finished.ordinal() + 1]);
+    op.setStep(OperationSteps.next(finished));
     op.setStepStartedAt(Timestamps.format(now));
     IoTHub written = writer.write(hub, status.build());
     metrics.stepFinished(op.getType(), finished, took);
@@ -246,18 +247,20 @@ public final class OperationRunner {
     return written;
   }
 
-  private IoTHub fail(IoTHub hub, IoTHubStatusBuilder status, String reason, String message) {
+  private IoTHub fail(
+      IoTHub hub, IoTHubStatusBuilder status, RequestReason reason, String message) {
     Instant now = clock.instant();
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
     String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
     unfreeze(hub, op.getSource().getId());
     s.setOperation(null);
-    OperationRecord record = record(op, RequestPhase.Failed, reason, full, now);
+    OperationRecord record = record(op, RequestPhase.Failed, reason.name(), full, now);
     OperationHistory.append(s, record, historyLimit, policy, now);
     IoTHub written = writer.write(hub, status.build());
     metrics.recorded(record);
-    events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
+    events.record(
+        written, EventRecorder.WARNING, op.getType() + "Failed", reason.name() + ": " + full);
     return written;
   }
 
