@@ -40,6 +40,7 @@ final class HubPass {
   private final Condition readyBefore;
   private final Instant now;
   private final OperationRunner runner;
+  private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private IoTHub hub;
 
   HubPass(
@@ -99,37 +100,48 @@ final class HubPass {
     return true;
   }
 
-  /** Decides on the hub's open requests: starts one, or records why each is refused. */
-  void takeRequests(HubLocations locations, List<FailoverRequest> requests) {
+  /**
+   * Decides on the hub's open requests: starts one, or records why each is refused. Returns true
+   * when one started: that decision is written at once (locked on the resourceVersion that was
+   * read, so a stale pass cannot accept a second one) and ends the pass, before anything acts on
+   * it.
+   */
+  boolean takeRequests(HubLocations locations, List<FailoverRequest> requests) {
     RequestIntake.Intake intake =
         new RequestIntake(settings.failover(), settings.historyLimit())
             .decide(hub, status.status(), locations, requests, now);
-    hub = writer.write(hub, status.build());
-    intake.refused().forEach(metrics::recorded);
+    afterWrite.add(written -> intake.refused().forEach(metrics::recorded));
     FailoverRequest accepted = intake.accepted();
-    if (accepted != null) {
-      events.record(
-          hub,
-          EventRecorder.NORMAL,
-          status.status().getOperation().getType() + "Started",
-          status.status().getMessage() + " Requested by " + accepted.getMetadata().getName() + ".");
+    if (accepted == null) {
+      return false;
     }
+    String message = status.build().getMessage();
+    afterWrite.add(
+        written ->
+            events.record(
+                written,
+                EventRecorder.NORMAL,
+                written.getStatus().getOperation().getType() + "Started",
+                message + " Requested by " + accepted.getMetadata().getName() + "."));
+    return true;
   }
 
   void runOperation(HubLocations locations) {
     if (status.status().getOperation() != null) {
-      hub = runner.run(hub, locations, status);
+      runner.run(hub, locations, status);
+      afterWrite.add(runner::published);
     }
   }
 
   /** Rolls the brokers out where the hub runs now and decides whether it is ready. */
   ReadyVerdict rollOut(List<Secret> regionSecrets) {
+    IoTHub hub = status.view();
     HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
     status.locations(locations, rollout.hostName(hub));
     rollout.applyAuth(hub, locations, region -> inNamespace(regionSecrets, region), now);
     HubRollout.Observed observed = rollout.apply(hub, locations);
     Region serving = observed.plan().endpoint();
-    status.status().setRegistry(registry(locations, observed, regionSecrets));
+    status.status().setRegistry(registry(hub, locations, observed, regionSecrets));
     ReadyVerdict verdict =
         ReadyVerdict.of(
             locations,
@@ -149,7 +161,10 @@ final class HubPass {
   }
 
   private RegistryStatus registry(
-      HubLocations locations, HubRollout.Observed observed, List<Secret> regionSecrets) {
+      IoTHub hub,
+      HubLocations locations,
+      HubRollout.Observed observed,
+      List<Secret> regionSecrets) {
     RegistryStatus registry =
         new RegistryMirror(client)
             .observe(
@@ -170,9 +185,21 @@ final class HubPass {
     return registry;
   }
 
-  /** The one write of the pass's result, and an Event when Ready really changed. */
-  IoTHub report() {
+  /** Writes the operation just accepted (nothing else happened in this pass) and its Event. */
+  IoTHub accept() {
+    return publish();
+  }
+
+  private IoTHub publish() {
     hub = writer.write(hub, status.build());
+    afterWrite.forEach(a -> a.accept(hub));
+    afterWrite.clear();
+    return hub;
+  }
+
+  /** The one write of the pass's result, then its Events: Ready's only when it really changed. */
+  IoTHub report() {
+    publish();
     Condition after = status.readyCondition();
     boolean changed =
         readyBefore == null

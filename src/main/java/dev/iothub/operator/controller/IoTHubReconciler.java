@@ -76,9 +76,14 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
         new HubPass(hub, context.getClient(), rollout(context), settings, clock, metrics, probe);
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
     boolean located = pass.locate(resolution);
-    pass.takeRequests(
-        resolution.locations(),
-        context.getSecondaryResources(FailoverRequest.class).stream().toList());
+    boolean accepted =
+        pass.takeRequests(
+            resolution.locations(),
+            context.getSecondaryResources(FailoverRequest.class).stream().toList());
+    if (accepted) {
+      remember(context, cached, pass.accept());
+      return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(1);
+    }
     if (!located) {
       remember(context, cached, pass.report());
       return retryLater(pass);
