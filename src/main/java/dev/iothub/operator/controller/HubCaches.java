@@ -126,4 +126,18 @@ final class HubCaches {
       }
     };
   }
+
+  /** Hands the hub as written to the controller's cache, so the next pass starts from it. */
+  static void remember(Context<IoTHub> context, IoTHub cached, IoTHub written) {
+    if (written.getMetadata().getResourceVersion() != null
+        && !written
+            .getMetadata()
+            .getResourceVersion()
+            .equals(cached.getMetadata().getResourceVersion())) {
+      context
+          .eventSourceRetriever()
+          .getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(written), written, cached);
+    }
+  }
 }

@@ -2,7 +2,6 @@ package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.hub.HubRollout;
@@ -22,7 +21,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -81,18 +79,18 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
             resolution.locations(),
             context.getSecondaryResources(FailoverRequest.class).stream().toList());
     if (accepted) {
-      remember(context, cached, pass.accept());
+      HubCaches.remember(context, cached, pass.accept());
       return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(1);
     }
     if (!located) {
-      remember(context, cached, pass.report());
+      HubCaches.remember(context, cached, pass.report());
       return retryLater(pass);
     }
     pass.runOperation(resolution.locations());
     boolean ready =
         pass.rollOut(context.getSecondaryResources(Secret.class).stream().toList()).ready();
     Conditions.remove(pass.status().status().getConditions(), RECONCILED);
-    remember(context, cached, pass.report());
+    HubCaches.remember(context, cached, pass.report());
     if (pass.status().status().getOperation() != null) {
       long wake = pass.untilDeadline().plusMillis(50).toMillis();
       return UpdateControl.<IoTHub>noUpdate()
@@ -105,20 +103,6 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     return new HubRollout(context.getClient(), settings.clusterDomain(), HubCaches.reads(context));
   }
 
-  /** Hands the hub as written to the controller's cache, so the next pass starts from it. */
-  private static void remember(Context<IoTHub> context, IoTHub cached, IoTHub written) {
-    if (written.getMetadata().getResourceVersion() != null
-        && !written
-            .getMetadata()
-            .getResourceVersion()
-            .equals(cached.getMetadata().getResourceVersion())) {
-      context
-          .eventSourceRetriever()
-          .getControllerEventSource()
-          .handleRecentResourceUpdate(ResourceID.fromResource(written), written, cached);
-    }
-  }
-
   /** An exception ends as a condition with a reason and message; a conflict just runs again. */
   @Override
   public ErrorStatusUpdateControl<IoTHub> updateErrorStatus(
@@ -128,20 +112,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     IoTHub copy = StatusDiff.copy(hub, IoTHub.class);
-    IoTHubStatus status = copy.getStatus() == null ? new IoTHubStatus() : copy.getStatus();
-    if (status.getConditions() == null) {
-      status.setConditions(new java.util.ArrayList<Condition>());
-    }
-    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-    Conditions.set(
-        status.getConditions(),
-        RECONCILED,
-        false,
-        "ReconcileFailed",
-        message,
-        hub.getMetadata().getGeneration(),
-        clock.instant());
-    copy.setStatus(status);
+    copy.setStatus(HubErrors.failed(hub, e, clock.instant()));
     return ErrorStatusUpdateControl.patchStatus(copy);
   }
 
