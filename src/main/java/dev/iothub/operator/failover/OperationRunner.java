@@ -101,10 +101,9 @@ public final class OperationRunner {
     while (status.status().getOperation() != null) {
       // Each step sees the status as the previous one left it.
       IoTHub hub = status.view();
-      ActiveOperation op = status.status().getOperation();
+      OperationStep step = status.status().getOperation().getStep();
       Instant now = clock.instant();
       HubRollout.Observed observed = rollout.apply(hub, locations);
-      Region source = locations.current();
       Region target = locations.failover();
       if (!observed.exists(target)) {
         fail(
@@ -118,65 +117,75 @@ public final class OperationRunner {
                 + " does not exist.");
         return;
       }
-      boolean done =
-          switch (op.getStep()) {
-            case MigratingRegistry ->
-                migrate(hub, locations, status, observed, source, target, now);
-            case ActivatingTarget ->
-                rollout.isAvailable(hub, target, observed.plan().replicasIn(target))
-                    && probed(hub, status, target);
-            case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
-            case DeactivatingSource, Completing -> true;
-          };
-      if (!done) {
-        Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
-        if (inStep.compareTo(policy.stepDeadline()) > 0) {
-          if (op.getStep() == OperationStep.ActivatingTarget
-              && lastProbe != null
-              && !lastProbe.succeeded()) {
-            fail(
-                hub,
-                status,
-                RequestReason.ProbeFailed,
-                "The MQTT probe of the broker in "
-                    + target.displayName()
-                    + " failed ("
-                    + lastProbe.outcome().reason()
-                    + "): "
-                    + lastProbe.message()
-                    + ".");
-            return;
-          }
-          if (op.getStep() == OperationStep.ActivatingTarget) {
-            fail(
-                hub,
-                status,
-                RequestReason.TargetNotAvailable,
-                "The broker in "
-                    + target.displayName()
-                    + " did not become available within "
-                    + policy.stepDeadline().toSeconds()
-                    + " s.");
-          } else {
-            fail(
-                hub,
-                status,
-                RequestReason.StepDeadlineExceeded,
-                "Step "
-                    + op.getStep()
-                    + " did not finish within "
-                    + policy.stepDeadline().toSeconds()
-                    + " s.");
-          }
-        }
+      if (!stepDone(hub, locations, status, observed, now)) {
+        failIfOverdue(hub, status, target, now);
         return;
       }
-      Instant finished = clock.instant();
-      if (op.getStep() == OperationStep.Completing) {
-        complete(hub, status, finished);
+      if (step == OperationStep.Completing) {
+        complete(hub, status, clock.instant());
       } else {
-        advance(status, finished);
+        advance(status, clock.instant());
       }
+    }
+  }
+
+  /** Whether the current step has done its work; a step only decides when it is done. */
+  private boolean stepDone(
+      IoTHub hub,
+      HubLocations locations,
+      IoTHubStatusBuilder status,
+      HubRollout.Observed observed,
+      Instant now) {
+    Region source = locations.current();
+    Region target = locations.failover();
+    return switch (status.status().getOperation().getStep()) {
+      case MigratingRegistry -> migrate(hub, locations, status, observed, source, target, now);
+      case ActivatingTarget ->
+          rollout.isAvailable(hub, target, observed.plan().replicasIn(target))
+              && probed(hub, status, target);
+      case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
+      case DeactivatingSource, Completing -> true;
+    };
+  }
+
+  /** Ends the operation as Failed when its step is past the deadline, with the step's reason. */
+  private void failIfOverdue(IoTHub hub, IoTHubStatusBuilder status, Region target, Instant now) {
+    ActiveOperation op = status.status().getOperation();
+    Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
+    if (inStep.compareTo(policy.stepDeadline()) <= 0) {
+      return;
+    }
+    long deadline = policy.stepDeadline().toSeconds();
+    if (op.getStep() == OperationStep.ActivatingTarget
+        && lastProbe != null
+        && !lastProbe.succeeded()) {
+      fail(
+          hub,
+          status,
+          RequestReason.ProbeFailed,
+          "The MQTT probe of the broker in "
+              + target.displayName()
+              + " failed ("
+              + lastProbe.outcome().reason()
+              + "): "
+              + lastProbe.message()
+              + ".");
+    } else if (op.getStep() == OperationStep.ActivatingTarget) {
+      fail(
+          hub,
+          status,
+          RequestReason.TargetNotAvailable,
+          "The broker in "
+              + target.displayName()
+              + " did not become available within "
+              + deadline
+              + " s.");
+    } else {
+      fail(
+          hub,
+          status,
+          RequestReason.StepDeadlineExceeded,
+          "Step " + op.getStep() + " did not finish within " + deadline + " s.");
     }
   }
 
