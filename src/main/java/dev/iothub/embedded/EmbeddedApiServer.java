@@ -64,6 +64,24 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return server.getRequestCount();
   }
 
+  /**
+   * The requests answered since the last call ("METHOD path?query"), oldest first: for tests that
+   * count what a controller asks of the API server, by method.
+   */
+  public List<String> drainRequests() {
+    List<String> drained = new java.util.ArrayList<>();
+    try {
+      for (var r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+          r != null;
+          r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        drained.add(r.getMethod() + " " + r.getPath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return drained;
+  }
+
   /** The URL clients use to reach this server. */
   public String url() {
     return client.getConfiguration().getMasterUrl();

@@ -1,5 +1,6 @@
 package dev.iothub.operator.failover;
 
+import dev.iothub.api.v1alpha1.RequestReason;
 import java.time.Instant;
 
 /**
@@ -11,11 +12,11 @@ public record Decision(boolean allowed, String reason, String message, Instant r
     return new Decision(true, null, null, null);
   }
 
-  public static Decision refuse(String reason, String message) {
-    return new Decision(false, reason, message, null);
+  public static Decision refuse(RequestReason reason, String message) {
+    return new Decision(false, reason.name(), message, null);
   }
 
-  public static Decision refuse(String reason, String message, Instant retryAfter) {
-    return new Decision(false, reason, message, retryAfter);
+  public static Decision refuse(RequestReason reason, String message, Instant retryAfter) {
+    return new Decision(false, reason.name(), message, retryAfter);
   }
 }

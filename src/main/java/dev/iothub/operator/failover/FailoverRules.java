@@ -1,6 +1,7 @@
 package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
@@ -8,6 +9,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.QuotaStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,10 +24,6 @@ import java.util.Optional;
  * the hub's status); the rules never look anywhere else.
  */
 public final class FailoverRules {
-  /** Ready reasons of a hub that may still fail over: its current region is what is broken. */
-  static final List<String> FAILOVER_CURES =
-      List.of("BrokerAvailable", "BrokerNotAvailable", "ActiveRegionUnavailable");
-
   private FailoverRules() {}
 
   public static OperationType typeOf(IoTHubStatus status) {
@@ -46,7 +44,7 @@ public final class FailoverRules {
     String hubName = request.getSpec().getHubName();
     if (!Objects.equals(hubName, request.getSpec().getConfirmHubName())) {
       return Decision.refuse(
-          "ConfirmationMismatch",
+          RequestReason.ConfirmationMismatch,
           "confirmHubName '"
               + request.getSpec().getConfirmHubName()
               + "' does not match the hub name '"
@@ -57,7 +55,7 @@ public final class FailoverRules {
     }
     if (hub == null) {
       return Decision.refuse(
-          "HubNotFound",
+          RequestReason.HubNotFound,
           "There is no IoTHub named "
               + hubName
               + " in namespace "
@@ -65,7 +63,7 @@ public final class FailoverRules {
               + ". Check hubName; a request must be in its hub's namespace.");
     }
     if (hub.isMarkedForDeletion()) {
-      return Decision.refuse("HubDeleting", "IoTHub " + hubName + " is being deleted.");
+      return Decision.refuse(RequestReason.HubDeleting, "IoTHub " + hubName + " is being deleted.");
     }
     return Decision.allow();
   }
@@ -80,7 +78,7 @@ public final class FailoverRules {
     IoTHubStatus status = hub.getStatus();
     if (status != null && alreadyProcessed(status.getHistory(), request)) {
       return Decision.refuse(
-          "AlreadyProcessed",
+          RequestReason.AlreadyProcessed,
           "A request named "
               + request.getMetadata().getName()
               + " was already processed for this hub; it is not run again. To start another"
@@ -90,7 +88,7 @@ public final class FailoverRules {
         && status.getOperation() != null
         && !Objects.equals(status.getOperation().getRequestUid(), request.getMetadata().getUid())) {
       return Decision.refuse(
-          "OperationInProgress",
+          RequestReason.OperationInProgress,
           "Request "
               + status.getOperation().getRequestName()
               + " is running a "
@@ -100,18 +98,21 @@ public final class FailoverRules {
               + ". One operation runs at a time; create a new request after it completes.");
     }
     Optional<Condition> ready =
-        status == null ? Optional.empty() : Conditions.find(status.getConditions(), "Ready");
-    String readyReason = ready.map(Condition::getReason).orElse("");
-    if (readyReason.equals("LocationNotPaired") || readyReason.equals("UnknownLocation")) {
+        status == null
+            ? Optional.empty()
+            : Conditions.find(status.getConditions(), IoTHubStatusBuilder.READY);
+    HubReason readyReason = ready.flatMap(FailoverRules::hubReason).orElse(null);
+    if (readyReason == HubReason.LocationNotPaired || readyReason == HubReason.UnknownLocation) {
       return Decision.refuse(
-          "NotPaired",
+          RequestReason.NotPaired,
           hubName + " has no failover location: " + ready.map(Condition::getMessage).orElse(""));
     }
     if (status == null
         || status.getState() != HubState.Active
-        || !FAILOVER_CURES.contains(readyReason)) {
+        || readyReason == null
+        || !readyReason.failoverCures()) {
       return Decision.refuse(
-          "HubNotReady",
+          RequestReason.HubNotReady,
           hubName
               + " is not ready to fail over"
               + ready.map(c -> ": " + c.getMessage()).orElse(" yet: it is still provisioning.")
@@ -135,7 +136,7 @@ public final class FailoverRules {
               ? policy.maxFailoversPerWindow()
               : policy.maxFailbacksPerWindow();
       return Decision.refuse(
-          "QuotaExceeded",
+          RequestReason.QuotaExceeded,
           hubName
               + " already had "
               + max
@@ -152,7 +153,7 @@ public final class FailoverRules {
     }
     if (nextAllowed != null) {
       return Decision.refuse(
-          "TooSoon",
+          RequestReason.TooSoon,
           "The previous operation on "
               + hubName
               + " completed less than "
@@ -163,6 +164,13 @@ public final class FailoverRules {
           nextAllowed);
     }
     return Decision.allow();
+  }
+
+  /** The Ready condition's reason as the typed constant, if it is one of them. */
+  private static Optional<HubReason> hubReason(Condition ready) {
+    return java.util.Arrays.stream(HubReason.values())
+        .filter(r -> r.name().equals(ready.getReason()))
+        .findFirst();
   }
 
   /** What the rules allow next; shown in the hub's status. */

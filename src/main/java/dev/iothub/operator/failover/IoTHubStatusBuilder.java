@@ -43,6 +43,20 @@ public final class IoTHubStatusBuilder {
     return status;
   }
 
+  /**
+   * The hub as this pass sees it: the stored object with the status being built, for the
+   * collaborators that derive desired state from the status (locations, the serving plan).
+   */
+  public IoTHub view() {
+    IoTHub view = new IoTHub();
+    view.setApiVersion(hub.getApiVersion());
+    view.setKind(hub.getKind());
+    view.setMetadata(hub.getMetadata());
+    view.setSpec(hub.getSpec());
+    view.setStatus(status);
+    return view;
+  }
+
   public IoTHubStatusBuilder locations(HubLocations locations, String hostName) {
     status.setPrimaryLocation(HubLocations.ref(locations.primary()));
     status.setCurrentLocation(HubLocations.ref(locations.current()));

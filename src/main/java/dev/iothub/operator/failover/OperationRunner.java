@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.broker.MqttProbe;
 import dev.iothub.operator.hub.HubRollout;
@@ -17,24 +18,27 @@ import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
-import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs the active operation of a hub step by step. The cluster is always rolled out to the plan of
  * the current step (desired state computed from the step, see ServingPlan); a step only decides
- * when it is done. Each finished step is written to the hub's status before the next begins, so an
- * operator that restarts resumes at the step it was in and repeats only idempotent work.
+ * when it is done. The runner only changes the status being built: the hub controller writes it
+ * once at the end of the pass, then calls {@link #published} for the Events and metrics of what the
+ * write made true. An operator that restarts resumes at the last step written and repeats only
+ * idempotent work.
  */
 public final class OperationRunner {
   private final KubernetesClient client;
   private final HubRollout rollout;
-  private final StatusWriter writer;
+  private final List<Consumer<IoTHub>> afterWrite = new ArrayList<>();
   private final EventRecorder events;
   private final FailoverPolicy policy;
   private final int historyLimit;
@@ -56,7 +60,6 @@ public final class OperationRunner {
       BrokerProbe probe) {
     this.client = client;
     this.rollout = rollout;
-    this.writer = new StatusWriter(client);
     this.events = events;
     this.policy = policy;
     this.historyLimit = historyLimit;
@@ -93,82 +96,103 @@ public final class OperationRunner {
     return result.succeeded();
   }
 
-  /** Advances the operation as far as it can go now; returns the hub as last written. */
-  public IoTHub run(IoTHub hub, HubLocations locations, IoTHubStatusBuilder status) {
+  /** Advances the operation as far as it can go now, in {@code status}. */
+  public void run(IoTHub stored, HubLocations locations, IoTHubStatusBuilder status) {
     while (status.status().getOperation() != null) {
-      ActiveOperation op = status.status().getOperation();
+      // Each step sees the status as the previous one left it.
+      IoTHub hub = status.view();
+      OperationStep step = status.status().getOperation().getStep();
       Instant now = clock.instant();
       HubRollout.Observed observed = rollout.apply(hub, locations);
-      Region source = locations.current();
       Region target = locations.failover();
       if (!observed.exists(target)) {
-        return fail(
+        fail(
             hub,
             status,
-            "TargetNotAvailable",
+            RequestReason.TargetNotAvailable,
             "Namespace "
                 + target.namespace()
                 + " of the target region "
                 + target.displayName()
                 + " does not exist.");
+        return;
       }
-      boolean done =
-          switch (op.getStep()) {
-            case MigratingRegistry ->
-                migrate(hub, locations, status, observed, source, target, now);
-            case ActivatingTarget ->
-                rollout.isAvailable(hub, target, observed.plan().replicasIn(target))
-                    && probed(hub, status, target);
-            case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
-            case DeactivatingSource, Completing -> true;
-          };
-      if (!done) {
-        Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
-        if (inStep.compareTo(policy.stepDeadline()) > 0) {
-          if (op.getStep() == OperationStep.ActivatingTarget
-              && lastProbe != null
-              && !lastProbe.succeeded()) {
-            return fail(
-                hub,
-                status,
-                "ProbeFailed",
-                "The MQTT probe of the broker in "
-                    + target.displayName()
-                    + " failed ("
-                    + lastProbe.outcome().reason()
-                    + "): "
-                    + lastProbe.message()
-                    + ".");
-          }
-          return op.getStep() == OperationStep.ActivatingTarget
-              ? fail(
-                  hub,
-                  status,
-                  "TargetNotAvailable",
-                  "The broker in "
-                      + target.displayName()
-                      + " did not become available within "
-                      + policy.stepDeadline().toSeconds()
-                      + " s.")
-              : fail(
-                  hub,
-                  status,
-                  "StepDeadlineExceeded",
-                  "Step "
-                      + op.getStep()
-                      + " did not finish within "
-                      + policy.stepDeadline().toSeconds()
-                      + " s.");
-        }
-        return hub;
+      if (!stepDone(hub, locations, status, observed, now)) {
+        failIfOverdue(hub, status, target, now);
+        return;
       }
-      Instant finished = clock.instant();
-      hub =
-          op.getStep() == OperationStep.Completing
-              ? complete(hub, status, finished)
-              : advance(hub, status, finished);
+      if (step == OperationStep.Completing) {
+        complete(hub, status, clock.instant());
+      } else {
+        advance(status, clock.instant());
+      }
     }
-    return hub;
+  }
+
+  /** Whether the current step has done its work; a step only decides when it is done. */
+  private boolean stepDone(
+      IoTHub hub,
+      HubLocations locations,
+      IoTHubStatusBuilder status,
+      HubRollout.Observed observed,
+      Instant now) {
+    Region source = locations.current();
+    Region target = locations.failover();
+    return switch (status.status().getOperation().getStep()) {
+      case MigratingRegistry -> migrate(hub, locations, status, observed, source, target, now);
+      case ActivatingTarget ->
+          rollout.isAvailable(hub, target, observed.plan().replicasIn(target))
+              && probed(hub, status, target);
+      case SwitchingEndpoint -> target.id().equals(rollout.endpointRegion(hub));
+      case DeactivatingSource, Completing -> true;
+    };
+  }
+
+  /** Ends the operation as Failed when its step is past the deadline, with the step's reason. */
+  private void failIfOverdue(IoTHub hub, IoTHubStatusBuilder status, Region target, Instant now) {
+    ActiveOperation op = status.status().getOperation();
+    Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
+    if (inStep.compareTo(policy.stepDeadline()) <= 0) {
+      return;
+    }
+    long deadline = policy.stepDeadline().toSeconds();
+    if (op.getStep() == OperationStep.ActivatingTarget
+        && lastProbe != null
+        && !lastProbe.succeeded()) {
+      fail(
+          hub,
+          status,
+          RequestReason.ProbeFailed,
+          "The MQTT probe of the broker in "
+              + target.displayName()
+              + " failed ("
+              + lastProbe.outcome().reason()
+              + "): "
+              + lastProbe.message()
+              + ".");
+    } else if (op.getStep() == OperationStep.ActivatingTarget) {
+      fail(
+          hub,
+          status,
+          RequestReason.TargetNotAvailable,
+          "The broker in "
+              + target.displayName()
+              + " did not become available within "
+              + deadline
+              + " s.");
+    } else {
+      fail(
+          hub,
+          status,
+          RequestReason.StepDeadlineExceeded,
+          "Step " + op.getStep() + " did not finish within " + deadline + " s.");
+    }
+  }
+
+  /** After the status of the pass was written: the Events and metrics of what it made true. */
+  public void published(IoTHub written) {
+    afterWrite.forEach(a -> a.accept(written));
+    afterWrite.clear();
   }
 
   /** Time left before the current step's deadline, to wake up for it. */
@@ -218,19 +242,17 @@ public final class OperationRunner {
     return true;
   }
 
-  private IoTHub advance(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
+  private void advance(IoTHubStatusBuilder status, Instant now) {
     ActiveOperation op = status.status().getOperation();
     OperationStep finished = op.getStep();
     Duration took = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
     op.getSteps().add(new StepTiming(finished, took.toMillis()));
-    op.setStep(OperationStep.values()[finished.ordinal() + 1]);
+    op.setStep(OperationSteps.next(finished));
     op.setStepStartedAt(Timestamps.format(now));
-    IoTHub written = writer.write(hub, status.build());
-    metrics.stepFinished(op.getType(), finished, took);
-    return written;
+    afterWrite.add(written -> metrics.stepFinished(op.getType(), finished, took));
   }
 
-  private IoTHub complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
+  private void complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
     unfreeze(hub, op.getSource().getId());
@@ -239,26 +261,29 @@ public final class OperationRunner {
     s.setFailoverLocation(op.getSource());
     s.setOperation(null);
     OperationHistory.append(s, record, historyLimit, policy, now);
-    IoTHub written = writer.write(hub, status.build());
-    metrics.recorded(record);
-    events.record(
-        written, EventRecorder.NORMAL, op.getType() + "Completed", status.status().getMessage());
-    return written;
+    String banner = status.build().getMessage();
+    afterWrite.add(
+        written -> {
+          metrics.recorded(record);
+          events.record(written, EventRecorder.NORMAL, op.getType() + "Completed", banner);
+        });
   }
 
-  private IoTHub fail(IoTHub hub, IoTHubStatusBuilder status, String reason, String message) {
+  private void fail(IoTHub hub, IoTHubStatusBuilder status, RequestReason reason, String message) {
     Instant now = clock.instant();
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
     String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
     unfreeze(hub, op.getSource().getId());
     s.setOperation(null);
-    OperationRecord record = record(op, RequestPhase.Failed, reason, full, now);
+    OperationRecord record = record(op, RequestPhase.Failed, reason.name(), full, now);
     OperationHistory.append(s, record, historyLimit, policy, now);
-    IoTHub written = writer.write(hub, status.build());
-    metrics.recorded(record);
-    events.record(written, EventRecorder.WARNING, op.getType() + "Failed", reason + ": " + full);
-    return written;
+    afterWrite.add(
+        written -> {
+          metrics.recorded(record);
+          events.record(
+              written, EventRecorder.WARNING, op.getType() + "Failed", reason.name() + ": " + full);
+        });
   }
 
   /** Lifts the writers' fence from a region that is reachable; a lost one has none to lift. */

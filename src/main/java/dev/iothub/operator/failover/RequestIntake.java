@@ -5,7 +5,6 @@ import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
-import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.region.HubLocations;
@@ -45,7 +44,7 @@ public final class RequestIntake {
     List<FailoverRequest> open =
         requests.stream()
             .filter(r -> Objects.equals(r.getSpec().getHubName(), hub.getMetadata().getName()))
-            .filter(r -> !isTerminal(r) && !decided(status, r))
+            .filter(r -> seen(r) && !isTerminal(r) && !decided(status, r))
             .sorted(
                 Comparator.comparing((FailoverRequest r) -> r.getMetadata().getCreationTimestamp())
                     .thenComparing(r -> r.getMetadata().getName()))
@@ -80,7 +79,7 @@ public final class RequestIntake {
     op.setType(FailoverRules.typeOf(status));
     op.setSource(HubLocations.ref(locations.current()));
     op.setTarget(HubLocations.ref(locations.failover()));
-    op.setStep(OperationStep.MigratingRegistry);
+    op.setStep(OperationSteps.ORDER.get(0));
     op.setStartedAt(Timestamps.format(now));
     op.setStepStartedAt(Timestamps.format(now));
     op.setDevicesMigrated(0L);
@@ -102,6 +101,14 @@ public final class RequestIntake {
     }
     r.setCompletedAt(Timestamps.format(now));
     return r;
+  }
+
+  /**
+   * The request controller has looked at the request (it is Pending, with the locations it is
+   * about): the hub decides only then, so a refusal never overtakes that first status.
+   */
+  private static boolean seen(FailoverRequest r) {
+    return r.getStatus() != null && r.getStatus().getPhase() != null;
   }
 
   private static boolean isTerminal(FailoverRequest r) {

@@ -13,7 +13,6 @@ import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.registry.RegistryStore;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -245,14 +244,7 @@ public final class BrokerAuth {
             .withName(name)
             .withNamespace(hub.getMetadata().getNamespace())
             .withLabels(HubNames.ownerLabels(hub))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(hub.getApiVersion())
-                    .withKind(hub.getKind())
-                    .withName(hub.getMetadata().getName())
-                    .withUid(hub.getMetadata().getUid())
-                    .withController(true)
-                    .build())
+            .withOwnerReferences(HubNames.ownerReference(hub).build())
             .endMetadata()
             .withType("Opaque")
             .withData(encode(data))

@@ -2,6 +2,7 @@ package dev.iothub.operator.hub;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,8 +21,13 @@ public final class HubRollout {
   private final BrokerAuth auth;
 
   public HubRollout(KubernetesClient client, String clusterDomain) {
+    this(client, clusterDomain, ObjectReads.direct(client));
+  }
+
+  /** With {@code reads} from the controller's caches for the objects it watches. */
+  public HubRollout(KubernetesClient client, String clusterDomain, ObjectReads reads) {
     this.client = client;
-    this.brokers = new RegionBrokers(client);
+    this.brokers = new RegionBrokers(client, reads);
     this.endpoint = new StableEndpoint(client, clusterDomain);
     this.auth = new BrokerAuth(client, endpoint);
   }

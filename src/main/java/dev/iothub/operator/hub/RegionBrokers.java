@@ -2,26 +2,38 @@ package dev.iothub.operator.hub;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** The broker tier of a hub in its region namespaces: applied, observed and removed. */
 public final class RegionBrokers {
   private final KubernetesClient client;
+  private final ObjectReads reads;
   private final ObjectWriter writer;
+  // Per pass: a region namespace asked about twice is read once.
+  private final Map<String, Boolean> namespaces = new HashMap<>();
 
   public RegionBrokers(KubernetesClient client) {
+    this(client, ObjectReads.direct(client));
+  }
+
+  public RegionBrokers(KubernetesClient client, ObjectReads reads) {
     this.client = client;
-    this.writer = new ObjectWriter(client);
+    this.reads = reads;
+    this.writer = new ObjectWriter(client, reads);
   }
 
   public boolean namespaceExists(Region region) {
-    return client.namespaces().withName(region.namespace()).get() != null;
+    return namespaces.computeIfAbsent(
+        region.namespace(), ns -> client.namespaces().withName(ns).get() != null);
   }
 
   /** Makes the broker objects of the hub in the region match the desired replicas. */
@@ -33,13 +45,7 @@ public final class RegionBrokers {
 
   /** True when the region's broker Deployment runs the desired replicas, all updated and ready. */
   public boolean isAvailable(IoTHub hub, Region region, int replicas) {
-    Deployment d =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(region.namespace())
-            .withName(HubNames.broker(hub))
-            .get();
+    Deployment d = reads.get(Deployment.class, region.namespace(), HubNames.broker(hub));
     if (d == null || !Objects.equals(d.getSpec().getReplicas(), replicas)) {
       return false;
     }

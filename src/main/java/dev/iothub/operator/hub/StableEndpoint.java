@@ -5,7 +5,6 @@ import dev.iothub.operator.broker.MosquittoConfig;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,15 +65,7 @@ public final class StableEndpoint {
         .withLabels(HubNames.ownerLabels(hub))
         .addToLabels(HubNames.COMPONENT, "endpoint")
         .addToLabels(HubNames.REGION, region.id())
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(hub.getApiVersion())
-                .withKind(hub.getKind())
-                .withName(hub.getMetadata().getName())
-                .withUid(hub.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(false)
-                .build())
+        .withOwnerReferences(HubNames.ownerReference(hub).withBlockOwnerDeletion(false).build())
         .endMetadata()
         .withNewSpec()
         .withType("ExternalName")

@@ -24,6 +24,11 @@ public final class OperatorMetrics {
   public static final String DEVICES = "iothub.hub.devices";
   public static final String STANDBY_LAG = "iothub.registry.standby.lag.seconds";
 
+  /**
+   * Passes of the hub controller that observed a hub (one per reconciliation that got that far).
+   */
+  public static final String HUB_OBSERVATIONS = "iothub.hub.observations";
+
   private final MeterRegistry registry;
   private final Map<String, HubGauges> hubs = new ConcurrentHashMap<>();
 
@@ -62,6 +67,7 @@ public final class OperatorMetrics {
     HubGauges g = hubs.computeIfAbsent(key(hub), k -> new HubGauges(registry, hub));
     g.devices.set(devices);
     g.lag.set(standbyLagSeconds);
+    registry.counter(HUB_OBSERVATIONS, g.tags).increment();
   }
 
   public void hubDeleted(IoTHub hub) {
@@ -81,9 +87,10 @@ public final class OperatorMetrics {
     final AtomicLong lag = new AtomicLong(-1);
     final Gauge devicesGauge;
     final Gauge lagGauge;
+    final Tags tags;
 
     HubGauges(MeterRegistry registry, IoTHub hub) {
-      Tags tags =
+      tags =
           Tags.of(
               "namespace", hub.getMetadata().getNamespace(), "hub", hub.getMetadata().getName());
       devicesGauge =

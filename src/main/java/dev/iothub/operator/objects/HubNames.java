@@ -1,10 +1,7 @@
 package dev.iothub.operator.objects;
 
 import dev.iothub.api.v1alpha1.IoTHub;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -98,13 +95,17 @@ public final class HubNames {
     return readable + "-" + hash;
   }
 
+  /** An owner reference to the hub, as its controller: for objects in the hub's namespace. */
+  public static OwnerReferenceBuilder ownerReference(IoTHub hub) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(hub.getApiVersion())
+        .withKind(hub.getKind())
+        .withName(hub.getMetadata().getName())
+        .withUid(hub.getMetadata().getUid())
+        .withController(true);
+  }
+
   private static String shortHash(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(text).substring(0, 8);
   }
 }

@@ -3,10 +3,6 @@ package dev.iothub.operator.objects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -21,17 +17,28 @@ public final class ObjectWriter {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final KubernetesClient client;
+  private final ObjectReads reads;
 
   public ObjectWriter(KubernetesClient client) {
+    this(client, ObjectReads.direct(client));
+  }
+
+  public ObjectWriter(KubernetesClient client, ObjectReads reads) {
     this.client = client;
+    this.reads = reads;
   }
 
   /** Creates or updates {@code desired}; returns true when it wrote. */
   public <T extends HasMetadata> boolean apply(T desired, Function<T, Object> watchedFields) {
     desired.getMetadata().getAnnotations().put(SPEC_HASH, hash(desired));
-    T current = client.resource(desired).get();
+    @SuppressWarnings("unchecked")
+    T current =
+        reads.get(
+            (Class<T>) desired.getClass(),
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName());
     if (current == null) {
-      client.resource(desired).create();
+      reads.wrote(client.resource(desired).create(), null);
       return true;
     }
     String storedHash =
@@ -43,18 +50,11 @@ public final class ObjectWriter {
       return false;
     }
     desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-    client.resource(desired).update();
+    reads.wrote(client.resource(desired).update(), current);
     return true;
   }
 
   public static String hash(Object value) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(SERIALIZATION.asJson(value).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(SERIALIZATION.asJson(value)).substring(0, 32);
   }
 }

@@ -4,20 +4,17 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.Sha256;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -343,12 +340,6 @@ public final class RegistryStore {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(text);
   }
 }

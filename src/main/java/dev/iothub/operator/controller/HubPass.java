@@ -1,0 +1,221 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistryStatus;
+import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.failover.OperationRunner;
+import dev.iothub.operator.failover.RequestIntake;
+import dev.iothub.operator.hub.HubRollout;
+import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryMirror;
+import dev.iothub.operator.status.EventRecorder;
+import dev.iothub.operator.status.StatusWriter;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One reconciliation of a hub, acting on what {@link IoTHubReconciler} observed: takes its requests
+ * (one locked status write, so that only one can start), advances the active operation, rolls the
+ * brokers out and decides the Ready condition. {@link #hub()} is the hub as last written.
+ */
+final class HubPass {
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+  private final KubernetesClient client;
+  private final HubRollout rollout;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final IoTHubStatusBuilder status;
+  private final Condition readyBefore;
+  private final Instant now;
+  private final OperationRunner runner;
+  private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
+  private IoTHub hub;
+
+  HubPass(
+      IoTHub hub,
+      KubernetesClient client,
+      HubRollout rollout,
+      OperatorSettings settings,
+      Clock clock,
+      OperatorMetrics metrics,
+      BrokerProbe probe) {
+    this.hub = hub;
+    this.client = client;
+    this.rollout = rollout;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.now = clock.instant();
+    this.status = new IoTHubStatusBuilder(hub, now, settings.failover());
+    this.readyBefore = status.readyCondition();
+    this.writer = new StatusWriter(client);
+    this.events = new EventRecorder(client, clock);
+    this.runner =
+        new OperationRunner(
+            client,
+            rollout,
+            events,
+            settings.failover(),
+            settings.historyLimit(),
+            clock,
+            metrics,
+            settings.regions(),
+            probe);
+  }
+
+  IoTHub hub() {
+    return hub;
+  }
+
+  IoTHubStatusBuilder status() {
+    return status;
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  Duration untilDeadline() {
+    return runner.untilDeadline(status.status().getOperation());
+  }
+
+  /** Records where the hub runs, or why it cannot; returns false when it cannot. */
+  boolean locate(HubLocations.Resolution resolution) {
+    if (resolution.problem() != null) {
+      status.invalid(resolution.problem().reason(), resolution.problem().message());
+      return false;
+    }
+    status.locations(resolution.locations(), rollout.hostName(hub));
+    return true;
+  }
+
+  /**
+   * Decides on the hub's open requests: starts one, or records why each is refused. Returns true
+   * when one started: that decision is written at once (locked on the resourceVersion that was
+   * read, so a stale pass cannot accept a second one) and ends the pass, before anything acts on
+   * it.
+   */
+  boolean takeRequests(HubLocations locations, List<FailoverRequest> requests) {
+    RequestIntake.Intake intake =
+        new RequestIntake(settings.failover(), settings.historyLimit())
+            .decide(hub, status.status(), locations, requests, now);
+    afterWrite.add(written -> intake.refused().forEach(metrics::recorded));
+    FailoverRequest accepted = intake.accepted();
+    if (accepted == null) {
+      return false;
+    }
+    String message = status.build().getMessage();
+    afterWrite.add(
+        written ->
+            events.record(
+                written,
+                EventRecorder.NORMAL,
+                written.getStatus().getOperation().getType() + "Started",
+                message + " Requested by " + accepted.getMetadata().getName() + "."));
+    return true;
+  }
+
+  void runOperation(HubLocations locations) {
+    if (status.status().getOperation() != null) {
+      runner.run(hub, locations, status);
+      afterWrite.add(runner::published);
+    }
+  }
+
+  /** Rolls the brokers out where the hub runs now and decides whether it is ready. */
+  ReadyVerdict rollOut(List<Secret> regionSecrets) {
+    IoTHub hub = status.view();
+    HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
+    status.locations(locations, rollout.hostName(hub));
+    rollout.applyAuth(hub, locations, region -> inNamespace(regionSecrets, region), now);
+    HubRollout.Observed observed = rollout.apply(hub, locations);
+    Region serving = observed.plan().endpoint();
+    status.status().setRegistry(registry(hub, locations, observed, regionSecrets));
+    ReadyVerdict verdict =
+        ReadyVerdict.of(
+            locations,
+            observed.exists(locations.current()),
+            observed.missing(),
+            status.status().getState(),
+            serving,
+            rollout.isAvailable(hub, serving, observed.plan().replicasIn(serving)));
+    status.ready(verdict.ready(), verdict.reason().name(), verdict.message());
+    return verdict;
+  }
+
+  private static List<Secret> inNamespace(List<Secret> secrets, Region region) {
+    return secrets.stream()
+        .filter(s -> region.namespace().equals(s.getMetadata().getNamespace()))
+        .toList();
+  }
+
+  private RegistryStatus registry(
+      IoTHub hub,
+      HubLocations locations,
+      HubRollout.Observed observed,
+      List<Secret> regionSecrets) {
+    RegistryStatus registry =
+        new RegistryMirror(client)
+            .observe(
+                hub,
+                locations.current(),
+                locations.failover(),
+                observed.exists(locations.current()),
+                observed.exists(locations.failover()),
+                regionSecrets,
+                status.status().getOperation() != null,
+                now);
+    String syncedAt = registry.getStandbySyncedAt();
+    long lag =
+        syncedAt == null
+            ? -1
+            : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
+    metrics.hubObserved(hub, registry.getDevices(), lag);
+    return registry;
+  }
+
+  /** Writes the operation just accepted (nothing else happened in this pass) and its Event. */
+  IoTHub accept() {
+    return publish();
+  }
+
+  private IoTHub publish() {
+    hub = writer.write(hub, status.build());
+    afterWrite.forEach(a -> a.accept(hub));
+    afterWrite.clear();
+    return hub;
+  }
+
+  /** The one write of the pass's result, then its Events: Ready's only when it really changed. */
+  IoTHub report() {
+    publish();
+    Condition after = status.readyCondition();
+    boolean changed =
+        readyBefore == null
+            || !readyBefore.getStatus().equals(after.getStatus())
+            || !readyBefore.getReason().equals(after.getReason());
+    if (changed) {
+      boolean fine =
+          "True".equals(after.getStatus())
+              || dev.iothub.api.v1alpha1.HubReason.BrokerNotAvailable.name()
+                  .equals(after.getReason());
+      events.record(
+          hub,
+          fine ? EventRecorder.NORMAL : EventRecorder.WARNING,
+          after.getReason(),
+          after.getMessage());
+    }
+    return hub;
+  }
+}

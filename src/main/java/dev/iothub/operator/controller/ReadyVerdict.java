@@ -1,0 +1,65 @@
+package dev.iothub.operator.controller;
+
+import dev.iothub.api.v1alpha1.HubReason;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.region.Region;
+import java.util.List;
+
+/** The hub's Ready condition as a pure function of what the pass observed. */
+record ReadyVerdict(boolean ready, HubReason reason, String message) {
+
+  static ReadyVerdict of(
+      HubLocations locations,
+      boolean currentExists,
+      List<Region> missing,
+      HubState state,
+      Region serving,
+      boolean available) {
+    if (!currentExists && state != null && state != HubState.Provisioning) {
+      return new ReadyVerdict(
+          false,
+          HubReason.ActiveRegionUnavailable,
+          "Namespace "
+              + locations.current().namespace()
+              + " of the active region "
+              + locations.current().displayName()
+              + " is gone. Fail the hub over to "
+              + locations.failover().displayName()
+              + " with a FailoverRequest.");
+    }
+    if (!missing.isEmpty()) {
+      return new ReadyVerdict(false, HubReason.RegionNamespaceMissing, missingMessage(missing));
+    }
+    if (!available) {
+      return new ReadyVerdict(
+          false,
+          HubReason.BrokerNotAvailable,
+          "Waiting for the broker in "
+              + serving.displayName()
+              + " (namespace "
+              + serving.namespace()
+              + ") to become available.");
+    }
+    return new ReadyVerdict(
+        true,
+        HubReason.BrokerAvailable,
+        "The broker in " + serving.displayName() + " is available.");
+  }
+
+  private static String missingMessage(List<Region> missing) {
+    StringBuilder text = new StringBuilder();
+    for (Region r : missing) {
+      text.append(text.length() == 0 ? "" : " ")
+          .append("Namespace ")
+          .append(r.namespace())
+          .append(" of region ")
+          .append(r.displayName())
+          .append(" does not exist.");
+    }
+    return text.append(
+            " Create it (kubectl create namespace ...) or map the region to an existing namespace"
+                + " in the operator configuration; the operator retries.")
+        .toString();
+  }
+}
