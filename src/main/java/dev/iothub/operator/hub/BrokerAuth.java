@@ -10,6 +10,7 @@ import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.broker.ServiceUser;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectWriter;
+import dev.iothub.operator.objects.Owners;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.registry.RegistryStore;
@@ -244,7 +245,7 @@ public final class BrokerAuth {
             .withName(name)
             .withNamespace(hub.getMetadata().getNamespace())
             .withLabels(HubNames.ownerLabels(hub))
-            .withOwnerReferences(HubNames.ownerReference(hub).build())
+            .withOwnerReferences(Owners.controller(hub))
             .endMetadata()
             .withType("Opaque")
             .withData(encode(data))

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.MosquittoConfig;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectWriter;
+import dev.iothub.operator.objects.Owners;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -65,7 +66,7 @@ public final class StableEndpoint {
         .withLabels(HubNames.ownerLabels(hub))
         .addToLabels(HubNames.COMPONENT, "endpoint")
         .addToLabels(HubNames.REGION, region.id())
-        .withOwnerReferences(HubNames.ownerReference(hub).withBlockOwnerDeletion(false).build())
+        .withOwnerReferences(Owners.controllerBuilder(hub).withBlockOwnerDeletion(false).build())
         .endMetadata()
         .withNewSpec()
         .withType("ExternalName")

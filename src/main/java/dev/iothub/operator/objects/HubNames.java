@@ -1,7 +1,6 @@
 package dev.iothub.operator.objects;
 
 import dev.iothub.api.v1alpha1.IoTHub;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -93,16 +92,6 @@ public final class HubNames {
       readable = readable.substring(0, readable.length() - 1);
     }
     return readable + "-" + hash;
-  }
-
-  /** An owner reference to the hub, as its controller: for objects in the hub's namespace. */
-  public static OwnerReferenceBuilder ownerReference(IoTHub hub) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(hub.getApiVersion())
-        .withKind(hub.getKind())
-        .withName(hub.getMetadata().getName())
-        .withUid(hub.getMetadata().getUid())
-        .withController(true);
   }
 
   private static String shortHash(String text) {

@@ -10,12 +10,16 @@ public final class Owners {
 
   /** A controller reference to {@code owner}. */
   public static OwnerReference controller(HasMetadata owner) {
+    return controllerBuilder(owner).build();
+  }
+
+  /** The same, to adjust before building (blockOwnerDeletion). */
+  public static OwnerReferenceBuilder controllerBuilder(HasMetadata owner) {
     return new OwnerReferenceBuilder()
         .withApiVersion(owner.getApiVersion())
         .withKind(owner.getKind())
         .withName(owner.getMetadata().getName())
         .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .build();
+        .withController(true);
   }
 }
