@@ -15,8 +15,8 @@ public final class DeviceImportStatusBuilder {
 
   public DeviceImportStatusBuilder(DeviceImport job, Instant now) {
     this.now = now;
-    DeviceImportStatus stored = StatusDiff.copy(job.getStatus(), DeviceImportStatus.class);
-    this.status = stored == null ? new DeviceImportStatus() : stored;
+    this.status =
+        StatusDiff.copyOrNew(job.getStatus(), DeviceImportStatus.class, DeviceImportStatus::new);
     status.setObservedGeneration(job.getMetadata().getGeneration());
   }
 

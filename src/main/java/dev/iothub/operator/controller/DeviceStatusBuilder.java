@@ -18,8 +18,7 @@ public final class DeviceStatusBuilder {
   public DeviceStatusBuilder(Device device, Instant now) {
     this.device = device;
     this.now = now;
-    DeviceStatus stored = StatusDiff.copy(device.getStatus(), DeviceStatus.class);
-    this.status = stored == null ? new DeviceStatus() : stored;
+    this.status = StatusDiff.copyOrNew(device.getStatus(), DeviceStatus.class, DeviceStatus::new);
     status.setObservedGeneration(device.getMetadata().getGeneration());
   }
 

@@ -27,9 +27,9 @@ public final class FailoverRequestStatusBuilder {
   public FailoverRequestStatusBuilder(FailoverRequest request, Instant now) {
     this.request = request;
     this.now = now;
-    FailoverRequestStatus stored =
-        StatusDiff.copy(request.getStatus(), FailoverRequestStatus.class);
-    this.status = stored == null ? new FailoverRequestStatus() : stored;
+    this.status =
+        StatusDiff.copyOrNew(
+            request.getStatus(), FailoverRequestStatus.class, FailoverRequestStatus::new);
     this.status.setObservedGeneration(request.getMetadata().getGeneration());
   }
 

@@ -33,8 +33,7 @@ public final class IoTHubStatusBuilder {
     this.hub = hub;
     this.now = now;
     this.policy = policy;
-    IoTHubStatus stored = StatusDiff.copy(hub.getStatus(), IoTHubStatus.class);
-    this.status = stored == null ? new IoTHubStatus() : stored;
+    this.status = StatusDiff.copyOrNew(hub.getStatus(), IoTHubStatus.class, IoTHubStatus::new);
     this.status.setObservedGeneration(hub.getMetadata().getGeneration());
   }
 

@@ -10,9 +10,13 @@ import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,11 +37,7 @@ public final class BrokerResources {
 
   public static ConfigMap config(IoTHub hub, Region region) {
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(HubNames.broker(hub))
-        .withNamespace(region.namespace())
-        .withLabels(HubNames.brokerLabels(hub, region.id()))
-        .endMetadata()
+        .withMetadata(metadata(hub, region))
         .withData(
             Map.of(
                 MosquittoConfig.FILE_NAME,
@@ -47,14 +47,29 @@ public final class BrokerResources {
         .build();
   }
 
-  public static Service service(IoTHub hub, Region region) {
-    Map<String, String> labels = HubNames.brokerLabels(hub, region.id());
-    return new ServiceBuilder()
-        .withNewMetadata()
+  /** Every container of a broker pod: no privilege, read-only root, no capability. */
+  private static SecurityContext lockedDown() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .build();
+  }
+
+  /** Name, namespace and labels of the hub's broker objects in a region: all share them. */
+  private static ObjectMeta metadata(IoTHub hub, Region region) {
+    return new ObjectMetaBuilder()
         .withName(HubNames.broker(hub))
         .withNamespace(region.namespace())
-        .withLabels(labels)
-        .endMetadata()
+        .withLabels(HubNames.brokerLabels(hub, region.id()))
+        .build();
+  }
+
+  public static Service service(IoTHub hub, Region region) {
+    return new ServiceBuilder()
+        .withMetadata(metadata(hub, region))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(selector(hub))
@@ -71,11 +86,7 @@ public final class BrokerResources {
   public static Deployment deployment(IoTHub hub, Region region, int replicas) {
     Map<String, String> labels = HubNames.brokerLabels(hub, region.id());
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(HubNames.broker(hub))
-        .withNamespace(region.namespace())
-        .withLabels(labels)
-        .endMetadata()
+        .withMetadata(metadata(hub, region))
         .withNewSpec()
         .withReplicas(replicas)
         .withNewSelector()
@@ -123,13 +134,7 @@ public final class BrokerResources {
         .withPeriodSeconds(20)
         .endLivenessProbe()
         .withResources(resources(hub))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(lockedDown())
         .addNewVolumeMount()
         .withName("config")
         .withMountPath(MosquittoConfig.CONFIG_DIR)
@@ -214,13 +219,7 @@ public final class BrokerResources {
         .addToRequests("memory", new Quantity("8Mi"))
         .addToLimits("memory", new Quantity("64Mi"))
         .endResources()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(lockedDown())
         .addNewVolumeMount()
         .withName("fragments")
         .withMountPath(FRAGMENTS_DIR)

@@ -15,6 +15,12 @@ public final class StatusDiff {
     return a == null ? b != null : !a.equals(b);
   }
 
+  /** The stored status to build on (a copy), or a new one when there is none yet. */
+  public static <T> T copyOrNew(T stored, Class<T> type, java.util.function.Supplier<T> empty) {
+    T copy = copy(stored, type);
+    return copy == null ? empty.get() : copy;
+  }
+
   /** A deep copy through JSON, so a builder can change a status without touching the cache. */
   public static <T> T copy(T value, Class<T> type) {
     return value == null ? null : SERIALIZATION.convertValue(value, type);
