@@ -30,6 +30,7 @@ final class HubCaches {
   static final String DEPLOYMENTS = "broker-deployments";
   static final String SERVICES = "broker-services";
   static final String CONFIG_MAPS = "broker-configmaps";
+  static final String REGION_SECRETS = "registry-shards";
 
   private HubCaches() {}
 
@@ -37,7 +38,7 @@ final class HubCaches {
       EventSourceContext<IoTHub> context, OperatorSettings settings) {
     var shards =
         regional(Secret.class, HubNames.REGION_SECRET + "=true", settings)
-            .withName("registry-shards")
+            .withName(REGION_SECRETS)
             .withItemStore(new MetadataOnlySecretStore());
     var requests =
         InformerEventSourceConfiguration.from(FailoverRequest.class, IoTHub.class)
@@ -80,9 +81,12 @@ final class HubCaches {
   }
 
   /**
-   * Broker objects from the informers, the rest from the API server. A miss is read from the API
-   * server too (an object created a moment ago may not be cached yet), and every write is handed to
-   * its informer so the next pass does not see the copy before it.
+   * Broker objects from the informers, and the region Secrets' metadata (the shard informer selects
+   * every Secret the operator puts in a region namespace, and keeps metadata only: enough for
+   * {@link dev.iothub.operator.objects.ObjectWriter}, which compares the hash annotation, never the
+   * data), the rest from the API server. A miss is read from the API server too (an object created
+   * a moment ago may not be cached yet), and every write is handed to its informer so the next pass
+   * does not see the copy before it.
    */
   static ObjectReads reads(Context<IoTHub> context) {
     KubernetesClient client = context.getClient();
@@ -100,15 +104,23 @@ final class HubCaches {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) written.getClass();
         ResourceID id = ResourceID.fromResource(written);
+        T cached = metadataOnly(written);
         source(type)
             .ifPresent(
                 s -> {
                   if (before == null) {
-                    s.handleRecentResourceCreate(id, written);
+                    s.handleRecentResourceCreate(id, cached);
                   } else {
-                    s.handleRecentResourceUpdate(id, written, before);
+                    s.handleRecentResourceUpdate(id, cached, before);
                   }
                 });
+      }
+
+      @Override
+      public boolean holdsAnyIn(String namespace) {
+        return source(Deployment.class)
+            .map(s -> s.list(namespace).findAny().isPresent())
+            .orElse(false);
       }
 
       @SuppressWarnings("unchecked")
@@ -117,7 +129,11 @@ final class HubCaches {
         String name =
             type == Deployment.class
                 ? DEPLOYMENTS
-                : type == Service.class ? SERVICES : type == ConfigMap.class ? CONFIG_MAPS : null;
+                : type == Service.class
+                    ? SERVICES
+                    : type == ConfigMap.class
+                        ? CONFIG_MAPS
+                        : type == Secret.class ? REGION_SECRETS : null;
         return java.util.Optional.ofNullable(name)
             .map(
                 n ->
@@ -125,6 +141,12 @@ final class HubCaches {
                         context.eventSourceRetriever().getEventSourceFor(type, n));
       }
     };
+  }
+
+  /** A Secret as the shard informer keeps it (without its data); any other object as it is. */
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> T metadataOnly(T written) {
+    return written instanceof Secret s ? (T) MetadataOnlySecretStore.strip(s) : written;
   }
 
   /** Hands the hub as written to the controller's cache, so the next pass starts from it. */

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.hub.HubMemory;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.HubLocations;
@@ -50,6 +51,8 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final BrokerProbe probe;
+  // What passes before read (hub namespace Secrets, region namespaces): an idle pass need not.
+  private final HubMemory memory;
 
   public IoTHubReconciler(
       OperatorSettings settings, Clock clock, OperatorMetrics metrics, BrokerProbe probe) {
@@ -57,6 +60,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     this.clock = clock;
     this.metrics = metrics;
     this.probe = probe;
+    this.memory = new HubMemory(clock, Duration.ofMinutes(1));
   }
 
   @Override
@@ -100,7 +104,8 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   }
 
   private HubRollout rollout(Context<IoTHub> context) {
-    return new HubRollout(context.getClient(), settings.clusterDomain(), HubCaches.reads(context));
+    return new HubRollout(
+        context.getClient(), settings.clusterDomain(), HubCaches.reads(context), memory);
   }
 
   /** An exception ends as a condition with a reason and message; a conflict just runs again. */
@@ -135,6 +140,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   @Override
   public DeleteControl cleanup(IoTHub hub, Context<IoTHub> context) {
     new HubCleanup(context.getClient(), settings).delete(hub);
+    memory.forget(hub);
     metrics.hubDeleted(hub);
     return DeleteControl.defaultDelete();
   }

@@ -17,8 +17,13 @@ final class MetadataOnlySecretStore extends BasicItemStore<Secret> {
 
   @Override
   public Secret put(String key, Secret secret) {
-    return super.put(
-        key,
-        new SecretBuilder().withMetadata(secret.getMetadata()).withType(secret.getType()).build());
+    return super.put(key, strip(secret));
+  }
+
+  static Secret strip(Secret secret) {
+    return new SecretBuilder()
+        .withMetadata(secret.getMetadata())
+        .withType(secret.getType())
+        .build();
   }
 }

@@ -9,6 +9,7 @@ import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.broker.ServiceUser;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.objects.Owners;
 import dev.iothub.operator.region.Region;
@@ -43,11 +44,22 @@ public final class BrokerAuth {
   private final KubernetesClient client;
   private final StableEndpoint endpoint;
   private final ObjectWriter writer;
+  private final HubMemory memory;
 
   public BrokerAuth(KubernetesClient client, StableEndpoint endpoint) {
+    this(client, endpoint, ObjectReads.direct(client), null);
+  }
+
+  /**
+   * With {@code reads} for the region Secrets (metadata is enough) and {@code memory}, the hub
+   * namespace's Secrets as last read, or null to read them on every pass.
+   */
+  public BrokerAuth(
+      KubernetesClient client, StableEndpoint endpoint, ObjectReads reads, HubMemory memory) {
     this.client = client;
     this.endpoint = endpoint;
-    this.writer = new ObjectWriter(client);
+    this.writer = new ObjectWriter(client, reads);
+    this.memory = memory;
   }
 
   /** The hub's credentials and certificates, as kept in its namespace. */
@@ -74,8 +86,28 @@ public final class BrokerAuth {
     return HubNames.broker(hub) + "-auth-" + index;
   }
 
-  /** Creates what is missing in the hub namespace; reissues the server certificate when due. */
+  /**
+   * Creates what is missing in the hub namespace; reissues the server certificate when due. With a
+   * {@link HubMemory}, a pass soon after the last read takes the Secrets from it.
+   */
   public HubSecrets ensureHubSecrets(IoTHub hub, List<Region> regions, Instant now) {
+    List<String> names = new ArrayList<>();
+    names.add(endpoint.hostName(hub));
+    regions.forEach(r -> names.add(endpoint.regionHostName(hub, r)));
+    HubSecrets known = memory == null ? null : memory.secrets(hub);
+    if (known != null
+        && !HubCertificates.needsReissue(
+            known.certPem(), new HubCertificates.Issued(known.caPem(), null), names, now)) {
+      return known;
+    }
+    HubSecrets secrets = readOrCreateHubSecrets(hub, names, now);
+    if (memory != null) {
+      memory.secretsRead(hub, secrets);
+    }
+    return secrets;
+  }
+
+  private HubSecrets readOrCreateHubSecrets(IoTHub hub, List<String> names, Instant now) {
     String ns = hub.getMetadata().getNamespace();
     Secret ca = client.secrets().inNamespace(ns).withName(caSecret(hub)).get();
     if (ca == null) {
@@ -89,9 +121,6 @@ public final class BrokerAuth {
     }
     HubCertificates.Issued caIssued =
         new HubCertificates.Issued(text(ca, "ca.crt"), text(ca, "ca.key"));
-    List<String> names = new ArrayList<>();
-    names.add(endpoint.hostName(hub));
-    regions.forEach(r -> names.add(endpoint.regionHostName(hub, r)));
     Secret tls = client.secrets().inNamespace(ns).withName(tlsSecret(hub)).get();
     if (tls == null || HubCertificates.needsReissue(text(tls, "tls.crt"), caIssued, names, now)) {
       HubCertificates.Issued server = HubCertificates.newServerCertificate(caIssued, names, now);

@@ -26,10 +26,19 @@ public final class HubRollout {
 
   /** With {@code reads} from the controller's caches for the objects it watches. */
   public HubRollout(KubernetesClient client, String clusterDomain, ObjectReads reads) {
+    this(client, clusterDomain, reads, null);
+  }
+
+  /**
+   * With {@code reads} from the controller's caches and {@code memory}, what passes before read
+   * (see {@link HubMemory}), or null to read everything on every pass.
+   */
+  public HubRollout(
+      KubernetesClient client, String clusterDomain, ObjectReads reads, HubMemory memory) {
     this.client = client;
-    this.brokers = new RegionBrokers(client, reads);
+    this.brokers = new RegionBrokers(client, reads, memory);
     this.endpoint = new StableEndpoint(client, clusterDomain);
-    this.auth = new BrokerAuth(client, endpoint);
+    this.auth = new BrokerAuth(client, endpoint, reads, memory);
   }
 
   /**

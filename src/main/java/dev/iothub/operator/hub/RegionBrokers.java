@@ -18,6 +18,7 @@ public final class RegionBrokers {
   private final KubernetesClient client;
   private final ObjectReads reads;
   private final ObjectWriter writer;
+  private final HubMemory memory;
   // Per pass: a region namespace asked about twice is read once.
   private final Map<String, Boolean> namespaces = new HashMap<>();
 
@@ -26,14 +27,34 @@ public final class RegionBrokers {
   }
 
   public RegionBrokers(KubernetesClient client, ObjectReads reads) {
+    this(client, reads, null);
+  }
+
+  /** With {@code memory}, the region namespaces found by passes before (see {@link HubMemory}). */
+  public RegionBrokers(KubernetesClient client, ObjectReads reads, HubMemory memory) {
     this.client = client;
     this.reads = reads;
     this.writer = new ObjectWriter(client, reads);
+    this.memory = memory;
   }
 
+  /**
+   * True when the region's namespace exists: without a GET when a pass before found it and a cache
+   * still holds an object of ours in it (see {@link HubMemory}).
+   */
   public boolean namespaceExists(Region region) {
-    return namespaces.computeIfAbsent(
-        region.namespace(), ns -> client.namespaces().withName(ns).get() != null);
+    return namespaces.computeIfAbsent(region.namespace(), this::readNamespace);
+  }
+
+  private boolean readNamespace(String ns) {
+    if (memory != null && memory.namespaceFound(ns) && reads.holdsAnyIn(ns)) {
+      return true;
+    }
+    boolean exists = client.namespaces().withName(ns).get() != null;
+    if (memory != null) {
+      memory.namespaceRead(ns, exists);
+    }
+    return exists;
   }
 
   /** Makes the broker objects of the hub in the region match the desired replicas. */

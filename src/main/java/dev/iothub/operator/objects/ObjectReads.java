@@ -15,6 +15,14 @@ public interface ObjectReads {
   /** Called after a create or update with the object the API server returned. */
   default <T extends HasMetadata> void wrote(T written, T before) {}
 
+  /**
+   * True when a cache holds an object of ours in the namespace: the namespace exists, or is being
+   * deleted and a GET would still find it; false when unknown.
+   */
+  default boolean holdsAnyIn(String namespace) {
+    return false;
+  }
+
   /** Reads every object from the API server. */
   static ObjectReads direct(KubernetesClient client) {
     return new ObjectReads() {
