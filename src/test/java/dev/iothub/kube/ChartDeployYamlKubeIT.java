@@ -4,7 +4,6 @@ import static dev.iothub.kube.OperatorRights.RELEASE_NS;
 import static dev.iothub.kube.OperatorRights.TUTORIAL_REGIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,7 @@ class ChartDeployYamlKubeIT {
   static final String HUB_NS = "manlfailrg";
 
   static RealCluster cluster;
-  static SimulatedKubelet kubelet;
+  static AutoCloseable kubelet;
   static OperatorProcess operator;
   static AccessReview account;
 
@@ -43,12 +42,12 @@ class ChartDeployYamlKubeIT {
         "crd/failoverrequests.iothub.dev",
         "crd/devices.iothub.dev",
         "crd/deviceimports.iothub.dev");
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.playKubelet();
     account = new AccessReview(cluster, RELEASE_NS, "iothub-operator");
   }
 
   @AfterAll
-  static void uninstall() {
+  static void uninstall() throws Exception {
     if (cluster == null) {
       return;
     }

@@ -4,7 +4,6 @@ import static dev.iothub.kube.OperatorRights.RELEASE_NS;
 import static dev.iothub.kube.OperatorRights.TUTORIAL_REGIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,7 @@ class ChartHubNamespacesKubeIT {
   static final String UNLISTED = "manlfailrg";
 
   static RealCluster cluster;
-  static SimulatedKubelet kubelet;
+  static AutoCloseable kubelet;
   static OperatorProcess operator;
   static AccessReview account;
 
@@ -55,12 +54,12 @@ class ChartHubNamespacesKubeIT {
             "--set",
             "hubNamespaces={" + String.join(",", HUB_NS) + "}");
     assertThat(r.ok()).as(r.describe()).isTrue();
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.playKubelet();
     account = new AccessReview(cluster, RELEASE_NS, "iothub-operator");
   }
 
   @AfterAll
-  static void uninstall() {
+  static void uninstall() throws Exception {
     if (cluster == null) {
       return;
     }

@@ -4,7 +4,6 @@ import static dev.iothub.kube.OperatorRights.RELEASE_NS;
 import static dev.iothub.kube.OperatorRights.TUTORIAL_REGIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iothub.embedded.SimulatedKubelet;
 import dev.iothub.packaging.Helm;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,7 @@ class ChartKubeIT {
   static final String HUB_NS = "manlfailrg";
 
   static RealCluster cluster;
-  static SimulatedKubelet kubelet;
+  static AutoCloseable kubelet;
   static OperatorProcess operator;
   static AccessReview account;
 
@@ -47,12 +46,12 @@ class ChartKubeIT {
             RELEASE_NS,
             "--create-namespace");
     assertThat(r.ok()).as(r.describe()).isTrue();
-    kubelet = new SimulatedKubelet(cluster.admin()).start();
+    kubelet = cluster.playKubelet();
     account = new AccessReview(cluster, RELEASE_NS, "iothub-operator");
   }
 
   @AfterAll
-  static void uninstall() {
+  static void uninstall() throws Exception {
     if (cluster == null) {
       return;
     }
