@@ -24,14 +24,7 @@ public final class FailoverBenchmark {
   private FailoverBenchmark() {}
 
   public static void main(String[] args) {
-    try {
-      run(args);
-      System.exit(0);
-    } catch (Exception | AssertionError e) {
-      e.printStackTrace();
-      // Informer threads would keep a failed run alive.
-      System.exit(1);
-    }
+    BenchmarkMain.exitAfter(FailoverBenchmark::run, args);
   }
 
   private static void run(String[] args) throws Exception {

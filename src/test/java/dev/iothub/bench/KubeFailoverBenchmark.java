@@ -37,13 +37,7 @@ public final class KubeFailoverBenchmark {
   private KubeFailoverBenchmark() {}
 
   public static void main(String[] args) {
-    try {
-      run(args);
-      System.exit(0);
-    } catch (Exception | AssertionError e) {
-      e.printStackTrace();
-      System.exit(1);
-    }
+    BenchmarkMain.exitAfter(KubeFailoverBenchmark::run, args);
   }
 
   private static void run(String[] args) throws Exception {

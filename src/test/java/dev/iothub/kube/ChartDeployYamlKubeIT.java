@@ -53,11 +53,8 @@ class ChartDeployYamlKubeIT {
     }
     if (operator != null) {
       OperatorRights.deleteHubs(cluster, HUB_NS);
-      operator.close();
     }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(operator, kubelet);
     // As docs/operations.md says: the operator's objects (and the namespaces deploy/ created).
     cluster.kubectlResult("delete", "-f", "deploy/02-operator.yaml", "--wait=false");
     cluster.deleteNamespaces(

@@ -65,11 +65,8 @@ class ChartHubNamespacesKubeIT {
     }
     if (operator != null) {
       OperatorRights.deleteHubs(cluster, HUB_NS.get(1));
-      operator.close();
     }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(operator, kubelet);
     cluster.kubectlResult("delete", "namespace", UNLISTED, "--wait=false");
     cluster.helm("uninstall", Helm.RELEASE, "-n", RELEASE_NS, "--wait");
     cluster.deleteNamespaces(

@@ -57,11 +57,8 @@ class ChartKubeIT {
     }
     if (operator != null) {
       OperatorRights.deleteHubs(cluster, HUB_NS);
-      operator.close();
     }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(operator, kubelet);
     cluster.helm("uninstall", Helm.RELEASE, "-n", RELEASE_NS, "--wait");
     cluster.deleteNamespaces(
         Duration.ofSeconds(90), HUB_NS, "iothub-westus2", "iothub-westcentralus", RELEASE_NS);

@@ -77,7 +77,7 @@ class LeaderElectionKubeIT {
   }
 
   @AfterAll
-  static void uninstall() {
+  static void uninstall() throws Exception {
     if (cluster == null) {
       return;
     }
@@ -85,14 +85,7 @@ class LeaderElectionKubeIT {
     // before they go, instead of rendering into namespaces that are terminating.
     cluster.deleteNamespaces(WAIT, NS);
     cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
-    for (OperatorProcess p : new OperatorProcess[] {first, second}) {
-      if (p != null) {
-        p.close();
-      }
-    }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(first, second, kubelet);
     cluster.helm("uninstall", RELEASE, "--namespace", SYSTEM);
     cluster.deleteNamespaces(WAIT, SYSTEM);
   }

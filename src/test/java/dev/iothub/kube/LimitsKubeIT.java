@@ -95,12 +95,7 @@ class LimitsKubeIT {
     // before they go, instead of rendering into namespaces that are terminating.
     cluster.deleteNamespaces(WAIT, NS);
     cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
-    if (operator != null) {
-      operator.close();
-    }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(operator, kubelet);
   }
 
   @Test

@@ -159,6 +159,15 @@ public final class RealCluster {
     return disposable;
   }
 
+  /** Closes what a test class started (operators, the kubelet), in order, skipping what is null. */
+  public static void closeAll(AutoCloseable... parts) throws Exception {
+    for (AutoCloseable part : parts) {
+      if (part != null) {
+        part.close();
+      }
+    }
+  }
+
   /** Whether no kubelet runs (no Node), so that the tests must write Deployment status. */
   public boolean withoutKubelet() {
     return admin.nodes().list().getItems().isEmpty();

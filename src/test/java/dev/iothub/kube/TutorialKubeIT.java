@@ -79,12 +79,7 @@ class TutorialKubeIT {
     // before they go, instead of rendering into namespaces that are terminating.
     cluster.deleteNamespaces(WAIT, NS);
     cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
-    if (operator != null) {
-      operator.close();
-    }
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    RealCluster.closeAll(operator, kubelet);
     cluster.helm("uninstall", Helm.RELEASE, "--namespace", Helm.NAMESPACE);
     cluster.deleteNamespaces(WAIT, Helm.NAMESPACE);
   }
