@@ -16,7 +16,12 @@ public enum HubReason {
   /** spec.location names no region of the operator's catalogue. */
   UnknownLocation,
   /** The primary region has no geo-pair: the hub runs, but cannot fail over. */
-  LocationNotPaired;
+  LocationNotPaired,
+  /**
+   * An object the hub needs (its endpoint Service, a Secret, a broker object) exists under the
+   * hub's name but was not made for this hub; the operator leaves it untouched.
+   */
+  NameConflict;
 
   /** Whether this Ready reason leaves a failover something to do (the hub can serve elsewhere). */
   public boolean failoverCures() {

@@ -4,7 +4,9 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.region.HubLocations;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
@@ -31,11 +33,21 @@ final class HubCleanup {
       rollout.deleteAll(hub, resolution.locations().secondary());
     }
     try {
-      client
-          .services()
-          .inNamespace(hub.getMetadata().getNamespace())
-          .withName(HubNames.endpoint(hub))
-          .delete();
+      var endpoint =
+          client
+              .services()
+              .inNamespace(hub.getMetadata().getNamespace())
+              .withName(HubNames.endpoint(hub));
+      Service stored = endpoint.get();
+      // A Service of that name that is not the hub's (a NameConflict) is not ours to delete.
+      if (stored != null
+          && Ownership.isOurs(
+              stored,
+              hub.getMetadata().getUid(),
+              hub.getMetadata().getName(),
+              hub.getMetadata().getNamespace())) {
+        client.resource(stored).delete();
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
         throw e;

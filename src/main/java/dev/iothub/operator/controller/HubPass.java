@@ -10,6 +10,7 @@ import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.objects.NameConflictException;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryMirror;
@@ -138,8 +139,16 @@ final class HubPass {
     IoTHub hub = status.view();
     HubLocations locations = HubLocations.resolve(hub, settings.regions()).locations();
     status.locations(locations, rollout.hostName(hub));
-    rollout.applyAuth(hub, locations, region -> inNamespace(regionSecrets, region), now);
-    HubRollout.Observed observed = rollout.apply(hub, locations);
+    HubRollout.Observed observed;
+    try {
+      rollout.applyAuth(hub, locations, region -> inNamespace(regionSecrets, region), now);
+      observed = rollout.apply(hub, locations);
+    } catch (NameConflictException e) {
+      // Nothing more is written for the hub until the object in the way is renamed or deleted.
+      ReadyVerdict verdict = ReadyVerdict.nameConflict(e);
+      status.ready(false, verdict.reason().name(), verdict.message());
+      return verdict;
+    }
     Region serving = observed.plan().endpoint();
     status.status().setRegistry(registry(hub, locations, observed, regionSecrets));
     ReadyVerdict verdict =

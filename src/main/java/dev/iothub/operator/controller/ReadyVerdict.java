@@ -2,6 +2,7 @@ package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.operator.objects.NameConflictException;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import java.util.List;
@@ -45,6 +46,11 @@ record ReadyVerdict(boolean ready, HubReason reason, String message) {
         true,
         HubReason.BrokerAvailable,
         "The broker in " + serving.displayName() + " is available.");
+  }
+
+  /** An object in the way that is not the hub's: named, and left as it is. */
+  static ReadyVerdict nameConflict(NameConflictException e) {
+    return new ReadyVerdict(false, HubReason.NameConflict, e.getMessage());
   }
 
   private static String missingMessage(List<Region> missing) {

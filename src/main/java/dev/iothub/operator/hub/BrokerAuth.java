@@ -12,6 +12,7 @@ import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.objects.Owners;
+import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.registry.RegistryStore;
@@ -109,7 +110,7 @@ public final class BrokerAuth {
 
   private HubSecrets readOrCreateHubSecrets(IoTHub hub, List<String> names, Instant now) {
     String ns = hub.getMetadata().getNamespace();
-    Secret ca = client.secrets().inNamespace(ns).withName(caSecret(hub)).get();
+    Secret ca = ours(hub, client.secrets().inNamespace(ns).withName(caSecret(hub)).get());
     if (ca == null) {
       HubCertificates.Issued issued =
           HubCertificates.newCertificateAuthority(hub.getMetadata().getName(), now);
@@ -121,7 +122,7 @@ public final class BrokerAuth {
     }
     HubCertificates.Issued caIssued =
         new HubCertificates.Issued(text(ca, "ca.crt"), text(ca, "ca.key"));
-    Secret tls = client.secrets().inNamespace(ns).withName(tlsSecret(hub)).get();
+    Secret tls = ours(hub, client.secrets().inNamespace(ns).withName(tlsSecret(hub)).get());
     if (tls == null || HubCertificates.needsReissue(text(tls, "tls.crt"), caIssued, names, now)) {
       HubCertificates.Issued server = HubCertificates.newServerCertificate(caIssued, names, now);
       Map<String, String> data =
@@ -137,7 +138,7 @@ public final class BrokerAuth {
               ? create(hub, tlsSecret(hub), data)
               : client.resource(withData(tls, data)).update();
     }
-    Secret service = client.secrets().inNamespace(ns).withName(serviceSecret(hub)).get();
+    Secret service = ours(hub, client.secrets().inNamespace(ns).withName(serviceSecret(hub)).get());
     if (service == null) {
       String backend = DeviceKeys.newKey();
       service =
@@ -200,6 +201,7 @@ public final class BrokerAuth {
     }
     RegistryStore store = new RegistryStore(client);
     for (Secret shard : shards) {
+      ours(hub, shard);
       int index = Integer.parseInt(annotation(shard, RegistryStore.SHARD));
       String checksum = annotation(shard, RegistryStore.CHECKSUM);
       Secret fragment = rendered.get(shardFragment(hub, index));
@@ -235,8 +237,9 @@ public final class BrokerAuth {
 
   private void put(Secret desired, Secret existing) {
     if (existing == null) {
-      client.resource(desired).createOr(r -> r.update());
+      Ownership.createOrUpdate(client, desired);
     } else {
+      Ownership.requireOurs(existing, desired);
       desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
       client.resource(desired).update();
     }
@@ -279,7 +282,19 @@ public final class BrokerAuth {
             .withType("Opaque")
             .withData(encode(data))
             .build();
-    return client.resource(s).create();
+    return Ownership.create(client, s);
+  }
+
+  /** {@code s} when it is the hub's (or null); a foreign object raises a NameConflict. */
+  private static Secret ours(IoTHub hub, Secret s) {
+    if (s != null) {
+      Ownership.requireOurs(
+          s,
+          hub.getMetadata().getUid(),
+          hub.getMetadata().getName(),
+          hub.getMetadata().getNamespace());
+    }
+    return s;
   }
 
   private static Secret withData(Secret s, Map<String, String> data) {

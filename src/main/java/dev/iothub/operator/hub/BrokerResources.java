@@ -85,6 +85,8 @@ public final class BrokerResources {
 
   public static Deployment deployment(IoTHub hub, Region region, int replicas) {
     Map<String, String> labels = HubNames.brokerLabels(hub, region.id());
+    // The uid marks the Deployment; on the pods it would only restart brokers of older releases.
+    labels.remove(HubNames.HUB_UID);
     return new DeploymentBuilder()
         .withMetadata(metadata(hub, region))
         .withNewSpec()

@@ -4,11 +4,15 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
+import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -86,14 +90,30 @@ public final class RegionBrokers {
         && count(s.getAvailableReplicas()) >= replicas;
   }
 
-  /** Deletes every object of the hub in the region's namespace; a missing namespace is fine. */
+  /**
+   * Deletes every object of the hub in the region's namespace; a missing namespace is fine. Only
+   * objects made for this hub ({@link Ownership}): one left by another hub of the same name and
+   * namespace (another uid) stays.
+   */
   public void deleteAll(IoTHub hub, Region region) {
-    String selector = HubNames.ownerSelector(hub);
     String ns = region.namespace();
-    client.apps().deployments().inNamespace(ns).withLabelSelector(selector).delete();
-    client.services().inNamespace(ns).withLabelSelector(selector).delete();
-    client.configMaps().inNamespace(ns).withLabelSelector(selector).delete();
-    client.secrets().inNamespace(ns).withLabelSelector(selector).delete();
+    deleteOurs(hub, client.apps().deployments().inNamespace(ns));
+    deleteOurs(hub, client.services().inNamespace(ns));
+    deleteOurs(hub, client.configMaps().inNamespace(ns));
+    deleteOurs(hub, client.secrets().inNamespace(ns));
+  }
+
+  private <T extends HasMetadata> void deleteOurs(
+      IoTHub hub, FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> objects) {
+    for (T o : objects.withLabelSelector(HubNames.ownerSelector(hub)).list().getItems()) {
+      if (Ownership.isOurs(
+          o,
+          hub.getMetadata().getUid(),
+          hub.getMetadata().getName(),
+          hub.getMetadata().getNamespace())) {
+        client.resource(o).delete();
+      }
+    }
   }
 
   private static int count(Integer value) {

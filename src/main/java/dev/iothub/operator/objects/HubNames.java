@@ -18,6 +18,12 @@ public final class HubNames {
   public static final String COMPONENT = "app.kubernetes.io/component";
 
   /**
+   * The uid of the hub an object was made for: the operator writes and deletes only objects that
+   * carry its hub's uid (see {@link Ownership}). Names alone cannot say whose an object is.
+   */
+  public static final String HUB_UID = "iothub.dev/hub-uid";
+
+  /**
    * On the Secrets of region namespaces that the hub controller watches (registry shards, password
    * fragments, certificates): one equality selector for all of them, as set-based selectors are not
    * understood everywhere (the embedded API server ignores them).
@@ -48,6 +54,9 @@ public final class HubNames {
     labels.put(MANAGED_BY, OPERATOR);
     labels.put(HUB_NAME, hub.getMetadata().getName());
     labels.put(HUB_NAMESPACE, hub.getMetadata().getNamespace());
+    if (hub.getMetadata().getUid() != null) {
+      labels.put(HUB_UID, hub.getMetadata().getUid());
+    }
     return labels;
   }
 

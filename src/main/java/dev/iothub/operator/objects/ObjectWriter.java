@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Writes an object the operator owns only when it differs from what is stored. What the operator
  * last wrote is remembered as a hash in an annotation, because the API server adds defaults that a
  * field-by-field comparison would take for changes; the fields that others commonly change by hand
- * ({@code kubectl scale}) are compared directly as well, so such drift is put right.
+ * ({@code kubectl scale}) are compared directly as well, so such drift is put right. An object
+ * under the same name that was not made for the same hub is never written ({@link Ownership}).
  */
 public final class ObjectWriter {
   public static final String SPEC_HASH = "iothub.dev/desired-hash";
@@ -38,9 +39,10 @@ public final class ObjectWriter {
             desired.getMetadata().getNamespace(),
             desired.getMetadata().getName());
     if (current == null) {
-      reads.wrote(client.resource(desired).create(), null);
+      reads.wrote(Ownership.create(client, desired), null);
       return true;
     }
+    Ownership.requireOurs(current, desired);
     String storedHash =
         current.getMetadata().getAnnotations() == null
             ? null

@@ -1,6 +1,7 @@
 package dev.iothub.operator.registry;
 
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,7 +49,7 @@ public final class RegistryMigration {
       if (!RegistryStore.sameContent(s, t)) {
         Secret copy = RegistryStore.copyFor(hub, s, target, now);
         if (t == null) {
-          client.resource(copy).create();
+          Ownership.create(client, copy);
         } else {
           copy.getMetadata().setResourceVersion(t.getMetadata().getResourceVersion());
           client.resource(copy).update();

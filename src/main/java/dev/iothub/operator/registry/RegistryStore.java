@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.objects.Sha256;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Timestamps;
@@ -136,7 +137,7 @@ public final class RegistryStore {
     }
     for (ShardWrite w : writes) {
       if (w.current() == null) {
-        client.resource(w.desired()).create();
+        Ownership.create(client, w.desired());
       } else {
         w.desired()
             .getMetadata()
@@ -159,6 +160,12 @@ public final class RegistryStore {
                 HubNames.ownerSelector(hub) + "," + HubNames.COMPONENT + "=" + COMPONENT)
             .list()
             .getItems()) {
+      // A shard left by another hub of the same name (another uid) is not this hub's registry.
+      Ownership.requireOurs(
+          s,
+          hub.getMetadata().getUid(),
+          hub.getMetadata().getName(),
+          hub.getMetadata().getNamespace());
       result.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
     }
     return result;
