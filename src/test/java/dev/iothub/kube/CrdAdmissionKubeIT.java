@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.iothub.api.v1alpha1.BrokerSpec;
 import dev.iothub.api.v1alpha1.DeviceImportStatus;
+import dev.iothub.api.v1alpha1.DeviceSpec;
 import dev.iothub.api.v1alpha1.DeviceStatus;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.FailoverRequestSpec;
@@ -580,6 +581,18 @@ class CrdAdmissionKubeIT {
             set("spec.deviceId", "d".repeat(129))),
         refused(
             "Device spec.deviceId pattern", Op.CREATE, DEVICE, "empty", set("spec.deviceId", "")),
+        refused(
+            "Device spec.deviceId rule " + DeviceSpec.NOT_RESERVED,
+            Op.CREATE,
+            DEVICE,
+            "the operator's probe user",
+            set("spec.deviceId", "iothub-probe")),
+        refused(
+            "Device spec.deviceId rule " + DeviceSpec.NOT_RESERVED,
+            Op.CREATE,
+            DEVICE,
+            "the operator's backend user",
+            set("spec.deviceId", "iothub-backend")),
         refused(
             "Device spec.deviceId " + IMMUTABLE,
             Op.UPDATE,

@@ -14,6 +14,11 @@ public enum DeviceReason {
   KeySecretNotFound,
   /** An older Device of the same hub registers the same device id. */
   DuplicateDeviceId,
+  /**
+   * The broker would refuse or misread the device id (spec.deviceId, else the Device's name): too
+   * long, or one of the operator's own broker users. Nothing is registered.
+   */
+  DeviceIdRefused,
   /** The registry shard the device belongs to is full. */
   RegistryFull,
   /** The operator failed in a way it retries; the message says what failed. */

@@ -19,6 +19,9 @@ public class DeviceSpec {
   /** Azure IoT Hub's device id rules: up to 128 of these characters. */
   public static final String ID_PATTERN = "^[A-Za-z0-9\\-.%_*?!(),=@$']{1,128}$";
 
+  /** The operator's own broker users (operator.broker.ServiceUser) are no device's id. */
+  public static final String NOT_RESERVED = "!(self in ['iothub-backend', 'iothub-probe'])";
+
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = IoTHub.MAX_NAME_LENGTH)
@@ -28,11 +31,17 @@ public class DeviceSpec {
 
   @Pattern(ID_PATTERN)
   @ValidationRule(
+      value = NOT_RESERVED,
+      message =
+          "deviceId iothub-backend and iothub-probe are the operator's own broker users: choose"
+              + " another id")
+  @ValidationRule(
       value = "self == oldSelf",
       message = "deviceId is immutable: devices connect with it; create a new Device")
   @JsonPropertyDescription(
       "Device id the device connects with (its MQTT user name); the object's name when unset. Up"
-          + " to 128 letters, digits and - . % _ * ? ! ( ) , = @ $ '. Immutable.")
+          + " to 128 letters, digits and - . % _ * ? ! ( ) , = @ $ '; not iothub-backend or"
+          + " iothub-probe (the operator's own broker users). Immutable.")
   private String deviceId;
 
   @Default("true")

@@ -20,6 +20,11 @@ public enum ServiceUser {
     return username;
   }
 
+  /** The reserved names, in declaration order. */
+  public static java.util.List<String> usernames() {
+    return java.util.Arrays.stream(values()).map(ServiceUser::username).toList();
+  }
+
   public static boolean isReserved(String name) {
     for (ServiceUser user : values()) {
       if (user.username.equals(name)) {

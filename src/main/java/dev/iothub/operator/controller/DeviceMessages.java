@@ -17,6 +17,15 @@ final class DeviceMessages {
         + ". Check hubName; the device is registered once the hub exists.";
   }
 
+  static String idRefused(Device device, String problem) {
+    return "The device id ("
+        + (device.getSpec().getDeviceId() != null ? "spec.deviceId" : "the Device's name")
+        + ") "
+        + problem
+        + ", so the broker would not let the device in as itself. Create a Device with another"
+        + " deviceId; nothing was registered.";
+  }
+
   static String duplicate(Device twin, String id, IoTHub hub) {
     return "Device "
         + twin.getMetadata().getName()

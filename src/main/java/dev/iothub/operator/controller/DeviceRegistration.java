@@ -3,6 +3,7 @@ package dev.iothub.operator.controller;
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.operator.broker.DeviceIds;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.registry.DeviceKeySecrets;
@@ -38,6 +39,12 @@ final class DeviceRegistration {
   /** Registers the device as its spec says, or tells in {@code status} why it cannot yet. */
   Duration register(Device device, DeviceStatusBuilder status) {
     String id = DeviceIdentity.of(device);
+    String refused = DeviceIds.problem(id);
+    if (refused != null) {
+      // Checked first: nothing is stored for an id the broker would not serve as this device.
+      status.notRegistered(DeviceReason.DeviceIdRefused, DeviceMessages.idRefused(device, refused));
+      return null;
+    }
     IoTHub hub = HubWatch.hubOf(context).filter(h -> !h.isMarkedForDeletion()).orElse(null);
     if (hub == null) {
       status.notRegistered(DeviceReason.HubNotFound, DeviceMessages.hubNotFound(device));

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -30,7 +30,7 @@ public final class DeviceImportFile {
   public static Parsed parse(List<String> chunks) {
     List<Entry> entries = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    Map<String, Integer> seen = new HashMap<>();
     int lineNumber = 0;
     int problemCount = 0;
     for (String chunk : chunks) {
@@ -44,14 +44,15 @@ public final class DeviceImportFile {
         String problem = null;
         if (fields.length < 2 || fields.length > 3) {
           problem = "expected deviceId,primaryKey[,enabled]";
-        } else if (!DeviceIds.isValid(fields[0].strip())) {
-          problem = "'" + fields[0].strip() + "' is not a valid device id";
+        } else if (DeviceIds.problem(fields[0].strip()) != null) {
+          // Never the id itself: a line in the wrong order puts a key where the id should be.
+          problem = "the device id " + DeviceIds.problem(fields[0].strip());
         } else if (fields[1].isBlank()) {
           problem = "the key is empty";
         } else if (fields.length == 3 && !fields[2].strip().matches("true|false")) {
           problem = "enabled must be true or false";
-        } else if (!seen.add(fields[0].strip())) {
-          problem = "device id " + fields[0].strip() + " appears twice";
+        } else if (seen.putIfAbsent(fields[0].strip(), lineNumber) != null) {
+          problem = "the device id of line " + seen.get(fields[0].strip()) + " appears again";
         }
         if (problem != null) {
           if (problemCount++ < MAX_PROBLEMS) {

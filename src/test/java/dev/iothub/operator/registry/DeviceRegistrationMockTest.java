@@ -152,6 +152,31 @@ class DeviceRegistrationMockTest {
   }
 
   @Test
+  void idsTheBrokerWouldNotServeAsTheDeviceAreRefusedAndNothingIsStored() {
+    // Named like the operator's probe user, no deviceId: the name is the id.
+    Device probe = h.load("fixtures/devices/thermostat.yaml", Device.class);
+    probe.getMetadata().setName("iothub-probe");
+    h.client().resource(probe).create();
+    // Names may be 253 characters; device ids 128.
+    Device longName = h.load("fixtures/devices/thermostat.yaml", Device.class);
+    longName.getMetadata().setName("d".repeat(129));
+    longName.getSpec().setDeviceId(null);
+    h.client().resource(longName).create();
+
+    Device refused = awaitReason("iothub-probe", "DeviceIdRefused");
+    assertThat(refused.getStatus().getRegistered()).isFalse();
+    assertThat(refused.getStatus().getMessage())
+        .isEqualTo(
+            "The device id (the Device's name) is the name of one of the operator's own broker"
+                + " users (iothub-backend, iothub-probe), so the broker would not let the device in"
+                + " as itself. Create a Device with another deviceId; nothing was registered.");
+    assertThat(awaitReason("d".repeat(129), "DeviceIdRefused").getStatus().getMessage())
+        .contains("is longer than 128 characters");
+    assertThat(registry.find(hub, westus2, "iothub-probe")).isNull();
+    assertThat(h.client().secrets().inNamespace(NS).withName("iothub-probe-key").get()).isNull();
+  }
+
+  @Test
   void aDeviceAddedDuringAFailoverIsRegisteredAfterItInTheNewRegion() {
     h.kubelet().breakNamespace("iothub-westcentralus");
     f.request("failover", "contoso-hub", "contoso-hub");
