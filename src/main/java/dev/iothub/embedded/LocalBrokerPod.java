@@ -1,5 +1,6 @@
 package dev.iothub.embedded;
 
+import dev.iothub.operator.hub.BrokerResources;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -141,6 +142,53 @@ public final class LocalBrokerPod implements AutoCloseable {
     runInitContainers();
     process.reload();
     projected = now; // only now: a failed reload is tried again on the next sync
+  }
+
+  /**
+   * The kubelet's part of a Secret update alone: the projected files as the Secrets are now, and
+   * nothing run after them (no init script, no signal), to test the pod's own reloader.
+   */
+  public void writeProjectedFiles() {
+    Map<Path, String> now = projectedFiles();
+    try {
+      for (Path gone : projected.keySet()) {
+        if (!now.containsKey(gone)) {
+          Files.deleteIfExists(gone);
+        }
+      }
+      write(now);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts a container of the pod other than the broker (the auth reloader) as a process here, its
+   * mount paths moved like the broker's. Its signal to mosquitto goes to this pod's broker only:
+   * processes here share no PID namespace, and other brokers on this machine are not this pod's.
+   * The caller stops it.
+   */
+  public Process startSidecar(String name) {
+    Container c =
+        spec.getContainers().stream()
+            .filter(x -> x.getName().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no container " + name));
+    List<String> command = new ArrayList<>();
+    Stream.concat(
+            Objects.requireNonNullElse(c.getCommand(), List.<String>of()).stream(),
+            Objects.requireNonNullElse(c.getArgs(), List.<String>of()).stream())
+        .map(this::localize)
+        .map(part -> part.replace(BrokerResources.SIGNAL, "kill -HUP " + process.pid()))
+        .forEach(command::add);
+    try {
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

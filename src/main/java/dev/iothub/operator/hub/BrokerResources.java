@@ -201,14 +201,25 @@ public final class BrokerResources {
           + ".new "
           + PASSWORDS;
 
+  /** How the reloader tells mosquitto (in the pod's shared PID namespace) to reread its files. */
+  public static final String SIGNAL = "pkill -HUP -x mosquitto";
+
+  /**
+   * Compares the fragments with the live password file, which is their concatenation: a fragment
+   * the kubelet changed after the init container assembled, even before this loop first looked, is
+   * applied. (Comparing with what the loop saw first would keep such a change out until the next
+   * one.) A signal that could not be sent (mosquitto restarting) is sent on the next turn.
+   */
   static final String RELOAD =
-      "last=$(cat "
+      "hup=; while true; do sleep 5; if [ \"$(cat "
           + FRAGMENTS_DIR
-          + "/* | md5sum); while true; do sleep 5; now=$(cat "
-          + FRAGMENTS_DIR
-          + "/* | md5sum); if [ \"$now\" != \"$last\" ]; then "
+          + "/* | md5sum)\" != \"$(md5sum < "
+          + PASSWORDS
+          + ")\" ]; then "
           + ASSEMBLE
-          + " && pkill -HUP -x mosquitto && last=$now; fi; done";
+          + " && hup=1; fi; if [ -n \"$hup\" ] && "
+          + SIGNAL
+          + "; then hup=; fi; done";
 
   private static io.fabric8.kubernetes.api.model.Container helper(
       IoTHub hub, String name, String script) {

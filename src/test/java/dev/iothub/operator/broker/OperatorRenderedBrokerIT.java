@@ -128,6 +128,42 @@ class OperatorRenderedBrokerIT {
     backend.disconnect();
   }
 
+  /**
+   * The pod's own reloader script, on real mosquitto: a fragment that changes after the init
+   * container assembled the password file but before the reloader's first look is applied.
+   */
+  @Test
+  void theReloaderAppliesAFragmentThatChangedBeforeItsFirstLook() {
+    String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
+    awaitFragmentsWith("iothub-westus2", "iothub-probe:");
+    LocalBrokerPod west = startRegionBroker("iothub-westus2");
+    h.client().resource(h.load("fixtures/devices/thermostat.yaml", Device.class)).create();
+    awaitFragmentsWith("iothub-westus2", "thermostat-1:");
+    String key = secretText(NS, "thermostat-1-key", "primaryKey");
+    // The kubelet updates the projected fragment; the reloader has not looked yet.
+    west.writeProjectedFiles();
+    assertThatThrownBy(() -> client(west.port(), "thermostat-1", key, ca))
+        .hasMessageContaining("NOT_AUTHORIZED");
+
+    Process reloader = west.startSidecar("auth-reloader");
+    cleanup.add(
+        () -> {
+          reloader.descendants().forEach(ProcessHandle::destroy);
+          reloader.destroy();
+        });
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              client(west.port(), "thermostat-1", key, ca).disconnect();
+              return true;
+            });
+    assertThat(reloader.isAlive()).isTrue();
+  }
+
   @Test
   void aTargetBrokerThatFailsTheProbeFailsTheFailoverAndTheHubStays() {
     String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
