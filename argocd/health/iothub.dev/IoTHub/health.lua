@@ -8,12 +8,14 @@
 local hs = {}
 
 -- Reasons of the Ready condition that waiting does not cure: somebody has to change the hub or the
--- operator's region catalog, create a namespace, or fail the hub over.
+-- operator's region catalog, create a namespace, fail the hub over, or rename or delete an object
+-- that is in the hub's way.
 local needsPerson = {
   UnknownLocation = true,
   LocationNotPaired = true,
   RegionNamespaceMissing = true,
   ActiveRegionUnavailable = true,
+  NameConflict = true,
 }
 
 local function condition(status, type)

@@ -78,6 +78,7 @@ class ArgoCdHealthTest {
           spec-changed             | Progressing | Waiting for the operator to observe generation 2.
           deleting                 | Progressing | Deleting
           active-region-unavailable | Degraded   | ActiveRegionUnavailable: Namespace iothub-westus2 of the active region West US 2 is gone.
+          name-conflict            | Degraded    | NameConflict: Service manlfailrg/contoso-hub already exists
           failover-failed          | Healthy     | Manual failover failed (TargetNotAvailable): The broker in West Central US did not become available within 300 s.
           """)
   void iotHub(String fixture, String status, String message) {

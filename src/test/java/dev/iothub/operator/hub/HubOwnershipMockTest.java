@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.status.Conditions;
+import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -130,6 +132,42 @@ class HubOwnershipMockTest {
                         .getMetadata()
                         .getLabels()
                         .get(HubNames.HUB_UID)));
+  }
+
+  @Test
+  void aForeignObjectInTheFailoverTargetIsReportedNotTakenOver() {
+    HubFixtures f = new HubFixtures(h);
+    f.createReadyHub("fixtures/hub-westus2.yaml");
+    // The target's broker never becomes available: the operation waits at its first step.
+    h.kubelet().breakNamespace(WEST_CENTRAL);
+    f.request("failover", "contoso-hub", "contoso-hub");
+    f.awaitPhase("failover", RequestPhase.Running);
+
+    // Someone replaces the hub's standby broker with an object of their own.
+    h.client().apps().deployments().inNamespace(WEST_CENTRAL).withName(BROKER).delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                h.client().apps().deployments().inNamespace(WEST_CENTRAL).withName(BROKER).get()
+                    == null);
+    Deployment foreign = foreignDeployment(WEST_CENTRAL);
+    foreign.getMetadata().setLabels(Map.of("app", "web"));
+    foreign = h.client().resource(foreign).create();
+
+    // The operation raises the conflict (its pass ends in an error that names the object) ...
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Conditions.find(h.hub(NS, "contoso-hub").getStatus().getConditions(), "Reconciled")
+                    .map(c -> c.getMessage().contains("Deployment " + WEST_CENTRAL + "/" + BROKER))
+                    .orElse(false));
+    assertUnchanged(foreign);
+    // ... and writes nothing to the object up to and past the step deadline.
+    h.clock().advance(Duration.ofMinutes(6));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertUnchanged(foreign);
   }
 
   private Condition awaitConflict(String object) {
