@@ -3,6 +3,7 @@ package dev.iothub.operator.registry;
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.objects.Owners;
+import dev.iothub.operator.objects.Ownership;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -76,11 +77,17 @@ public final class DeviceKeySecrets {
   public void deleteGenerated(Device device) {
     if (generates(device)) {
       try {
-        client
-            .secrets()
-            .inNamespace(device.getMetadata().getNamespace())
-            .withName(generatedName(device))
-            .delete();
+        Secret stored =
+            client
+                .secrets()
+                .inNamespace(device.getMetadata().getNamespace())
+                .withName(generatedName(device))
+                .get();
+        // Only the Secret generated for this Device: one a person made under that name (and the
+        // Device then used as its key) is theirs to keep.
+        if (stored != null && Ownership.isOurs(stored, device.getMetadata().getUid(), null, null)) {
+          client.resource(stored).delete();
+        }
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
           throw e;

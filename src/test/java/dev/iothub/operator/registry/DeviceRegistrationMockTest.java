@@ -101,6 +101,42 @@ class DeviceRegistrationMockTest {
   }
 
   @Test
+  void aKeySecretSomeoneMadeUnderTheGeneratedNameOutlivesTheDevice() {
+    Secret mine =
+        h.client()
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("thermostat-1-key")
+                    .withNamespace(NS)
+                    .endMetadata()
+                    .withData(Map.of("primaryKey", encode("restored-key")))
+                    .build())
+            .create();
+    h.client().resource(h.load("fixtures/devices/thermostat.yaml", Device.class)).create();
+    awaitReason("thermostat-1", "Registered");
+    assertThat(
+            PasswordHashes.verify(
+                "restored-key", registry.find(hub, westus2, "thermostat-1").credentialHash()))
+        .isTrue();
+
+    h.client().resources(Device.class).inNamespace(NS).withName("thermostat-1").delete();
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(() -> registry.find(hub, westus2, "thermostat-1") == null);
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () ->
+                h.client().resources(Device.class).inNamespace(NS).withName("thermostat-1").get()
+                    == null);
+    Secret kept = h.client().secrets().inNamespace(NS).withName("thermostat-1-key").get();
+    assertThat(kept).isNotNull();
+    assertThat(kept.getMetadata().getResourceVersion())
+        .isEqualTo(mine.getMetadata().getResourceVersion());
+  }
+
+  @Test
   void aNamedSecretIsUsedAndNeverChanged() {
     h.client()
         .resource(
