@@ -48,6 +48,21 @@ public class OperatorBeans {
               + "; it must be between 1 and "
               + IoTHubConfig.MAX_HISTORY_LIMIT);
     }
+    for (int max : new int[] {f.maxFailoversPerWindow(), f.maxFailbacksPerWindow()}) {
+      // The successes of the window always stay in the history: this bounds them too.
+      if (max < 0 || max > FailoverPolicy.MAX_OPERATIONS_PER_WINDOW) {
+        throw new IllegalArgumentException(
+            "iothub.failover.max-failovers-per-window and max-failbacks-per-window must be"
+                + " between 0 and "
+                + FailoverPolicy.MAX_OPERATIONS_PER_WINDOW
+                + "; one is "
+                + max);
+      }
+    }
+    if (f.replayGuard().compareTo(java.time.Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException(
+          "iothub.failover.replay-guard is " + f.replayGuard() + "; it must be at least P1D");
+    }
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),
         new FailoverPolicy(
@@ -55,7 +70,8 @@ public class OperatorBeans {
             f.maxFailbacksPerWindow(),
             f.quotaWindow(),
             f.minInterval(),
-            f.stepDeadline()),
+            f.stepDeadline(),
+            f.replayGuard()),
         config.clusterDomain(),
         config.retryInitialDelay(),
         config.retryMaxDelay(),
