@@ -100,7 +100,7 @@ public interface IoTHubConfig {
 
     /**
      * How long the name of a request the hub decided stays refused (AlreadyProcessed) when a
-     * request of that name is created again; at least 1 day.
+     * request of that name is created again; 1 to 90 days.
      */
     @WithDefault("P30D")
     Duration replayGuard();

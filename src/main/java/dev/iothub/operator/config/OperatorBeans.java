@@ -6,6 +6,7 @@ import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import dev.iothub.operator.status.StatusBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -59,10 +60,29 @@ public class OperatorBeans {
                 + max);
       }
     }
-    if (f.replayGuard().compareTo(java.time.Duration.ofDays(1)) < 0) {
+    if (f.replayGuard().compareTo(java.time.Duration.ofDays(1)) < 0
+        || f.replayGuard().compareTo(FailoverPolicy.MAX_REPLAY_GUARD) > 0) {
       throw new IllegalArgumentException(
-          "iothub.failover.replay-guard is " + f.replayGuard() + "; it must be at least P1D");
+          "iothub.failover.replay-guard is "
+              + f.replayGuard()
+              + "; it must be between P1D and "
+              + FailoverPolicy.MAX_REPLAY_GUARD);
     }
+    overrides.forEach(
+        (id, r) -> {
+          // Region ids and display names are copied into every hub's status and history.
+          if (id.length() > StatusBudget.MAX_REGION_ID
+              || r.displayName().map(String::length).orElse(0)
+                  > StatusBudget.MAX_REGION_DISPLAY_NAME) {
+            throw new IllegalArgumentException(
+                "iothub.regions.\""
+                    + id
+                    + "\": a region id takes at most "
+                    + StatusBudget.MAX_REGION_ID
+                    + " characters and a display-name at most "
+                    + StatusBudget.MAX_REGION_DISPLAY_NAME);
+          }
+        });
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),
         new FailoverPolicy(

@@ -18,11 +18,14 @@ public record FailoverPolicy(
   /** How long a decided request's name is refused as a replay unless configured otherwise. */
   public static final Duration DEFAULT_REPLAY_GUARD = Duration.ofDays(30);
 
+  /** Longest replay guard the configuration may set (it bounds the days kept, see StatusBudget). */
+  public static final Duration MAX_REPLAY_GUARD = Duration.ofDays(90);
+
   /**
    * Most successful operations of one type per window: the successes of the window always stay in
    * the hub's history, so this bounds them (see StatusBudget).
    */
-  public static final int MAX_OPERATIONS_PER_WINDOW = 10;
+  public static final int MAX_OPERATIONS_PER_WINDOW = 5;
 
   public FailoverPolicy(
       int maxFailoversPerWindow,

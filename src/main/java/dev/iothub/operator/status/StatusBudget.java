@@ -14,6 +14,11 @@ public final class StatusBudget {
   /** The most a message (a record's, a condition's, the banner) takes, serialized. */
   public static final int MAX_MESSAGE_BYTES = 512;
 
+  /** Longest region id and display name the configuration may add (both land in statuses). */
+  public static final int MAX_REGION_ID = 63;
+
+  public static final int MAX_REGION_DISPLAY_NAME = 64;
+
   private static final String ELLIPSIS = "...";
 
   private StatusBudget() {}
