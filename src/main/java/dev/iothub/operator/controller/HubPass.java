@@ -44,8 +44,9 @@ final class HubPass {
   private final OperationRunner runner;
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private IoTHub hub;
-  // Requests of this hub with no final phase yet: their verdicts stay in the history.
-  private Set<String> openRequestUids = Set.of();
+  // Requests of this hub with no final phase yet: their verdicts stay in the history. Null until
+  // the requests were looked at: the history is then not trimmed at all.
+  private Set<String> openRequestUids;
 
   HubPass(
       IoTHub hub,
@@ -195,8 +196,10 @@ final class HubPass {
   }
 
   private IoTHub publish() {
-    OperationHistory.prune(
-        status.status(), settings.historyLimit(), openRequestUids, settings.failover(), now);
+    if (openRequestUids != null) {
+      OperationHistory.prune(
+          status.status(), settings.historyLimit(), openRequestUids, settings.failover(), now);
+    }
     hub = writer.write(hub, status.build());
     afterWrite.forEach(a -> a.accept(hub));
     afterWrite.clear();
