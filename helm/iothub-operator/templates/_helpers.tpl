@@ -205,6 +205,7 @@ application.properties of the operator, as a dict of key -> value (rendered sort
 {{- $_ := set $p "iothub.failover.quota-window" .Values.failover.quotaWindow }}
 {{- $_ := set $p "iothub.failover.min-interval" .Values.failover.minInterval }}
 {{- $_ := set $p "iothub.failover.step-deadline" .Values.failover.stepDeadline }}
+{{- $_ := set $p "iothub.failover.replay-guard" .Values.failover.replayGuard }}
 {{- $_ := set $p "iothub.leader-election.enabled" (toString .Values.leaderElection.enabled) }}
 {{- $_ := set $p "iothub.leader-election.lease-name" (include "iothub-operator.leaseName" .) }}
 {{- $_ := set $p "iothub.leader-election.lease-namespace" .Release.Namespace }}

@@ -8,19 +8,24 @@ import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.FailoverRequestSpec;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.config.IoTHubConfig;
+import dev.iothub.operator.failover.ProcessedRequests;
 import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.status.StatusBudget;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,6 +196,105 @@ class LimitsKubeIT {
     assertThat(hub.getStatus().getHistory()).hasSize(20);
     assertThat((long) largestRecord * IoTHubConfig.MAX_HISTORY_LIMIT).isLessThan(256 * 1024L);
     assertThat(hubBytes).isLessThan(64 * 1024);
+  }
+
+  /**
+   * 200 refused requests at the longest: names of 253 characters, on a hub whose name (and so
+   * hubName and confirmHubName) has the maximum length. The hub's status stays under its budget,
+   * every request gets its verdict, and a replay of a name whose record left the history is still
+   * refused.
+   */
+  @Test
+  @Order(5)
+  void twoHundredRequestsAtTheLongestKeepTheHubStatusUnderItsBudget() {
+    String longHub = "l" + "x".repeat(IoTHub.MAX_NAME_LENGTH - 2) + "b";
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: IoTHub",
+            "metadata: {name: " + longHub + ", namespace: " + NS + "}",
+            "spec:",
+            "  location: westus2",
+            "  registry: {shards: 1}"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              IoTHub h = hubNamed(longHub);
+              return h != null
+                  && h.getStatus() != null
+                  && h.getStatus().getState() == HubState.Active;
+            });
+    create("long-move", longHub, longHub);
+    await().atMost(WAIT).until(() -> phase("long-move") == RequestPhase.Succeeded);
+
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String prefix = "l" + i + "-";
+      String name = prefix + "y".repeat(253 - prefix.length());
+      names.add(name);
+      // Half are refused TooSoon by the hub; half carry a wrong confirmation of maximum length.
+      create(name, longHub, i % 2 == 0 ? longHub : "z".repeat(IoTHub.MAX_NAME_LENGTH));
+    }
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .until(() -> names.stream().allMatch(n -> phase(n) == RequestPhase.Rejected));
+
+    KubernetesSerialization json = cluster.admin().getKubernetesSerialization();
+    IoTHub hub = hubNamed(longHub);
+    int statusBytes = json.asJson(hub.getStatus()).getBytes(StandardCharsets.UTF_8).length;
+    System.out.printf(
+        "Hub status after 200 longest requests: %d bytes, %d records, %d names guarded%n",
+        statusBytes, hub.getStatus().getHistory().size(), ProcessedRequests.size(hub.getStatus()));
+    assertThat(statusBytes).isLessThan(StatusBudget.MAX_BYTES);
+    assertThat(hub.getStatus().getHistory()).hasSizeLessThanOrEqualTo(20 + 2);
+    // Every TooSoon refusal and the move were decided by the hub: their names are guarded.
+    assertThat(ProcessedRequests.size(hub.getStatus())).isGreaterThanOrEqualTo(101);
+
+    // A replay of the first refused name, long gone from the history of 20.
+    String first = names.get(0);
+    assertThat(hub.getStatus().getHistory()).noneMatch(r -> first.equals(r.getRequestName()));
+    cluster.admin().resources(FailoverRequest.class).inNamespace(NS).withName(first).delete();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster
+                        .admin()
+                        .resources(FailoverRequest.class)
+                        .inNamespace(NS)
+                        .withName(first)
+                        .get()
+                    == null);
+    create(first, longHub, longHub);
+    await().atMost(WAIT).until(() -> phase(first) == RequestPhase.Rejected);
+    assertThat(
+            cluster
+                .admin()
+                .resources(FailoverRequest.class)
+                .inNamespace(NS)
+                .withName(first)
+                .get()
+                .getStatus()
+                .getReason())
+        .isEqualTo("AlreadyProcessed");
+    assertThat(operator.log()).doesNotContain("Too long", "Forbidden");
+  }
+
+  /** Creates a request through the client (200 kubectl runs would take minutes). */
+  static void create(String name, String hubName, String confirm) {
+    FailoverRequest r = new FailoverRequest();
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    FailoverRequestSpec spec = new FailoverRequestSpec();
+    spec.setHubName(hubName);
+    spec.setConfirmHubName(confirm);
+    r.setSpec(spec);
+    cluster.admin().resource(r).create();
+  }
+
+  static IoTHub hubNamed(String name) {
+    return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName(name).get();
   }
 
   static void request(String name) {

@@ -51,6 +51,13 @@ class ChartValuesSchemaIT {
             "quota as text",
             "failover:\n  maxFailbacksPerWindow: two",
             "maxFailbacksPerWindow"),
+        Arguments.of(
+            SCHEMA,
+            "quota past the status budget",
+            "failover:\n  maxFailoversPerWindow: 6",
+            "maxFailoversPerWindow"),
+        Arguments.of(
+            SCHEMA, "replay guard not ISO-8601", "failover:\n  replayGuard: 30d", "replayGuard"),
         Arguments.of(SCHEMA, "no history", "reconcile:\n  historyLimit: 0", "historyLimit"),
         Arguments.of(SCHEMA, "no region namespaces", "regions:\n  namespaces: []", "namespaces"),
         Arguments.of(

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IoTHubStatus {
@@ -42,6 +44,15 @@ public class IoTHubStatus {
       "Finished operations and refused requests, newest last, bounded (successful operations of"
           + " the quota window are always kept).")
   private List<OperationRecord> history = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Replay guard: the requests this hub decided, by the UTC day (yyyy-MM-dd) of the verdict,"
+          + " each as the first 12 hex digits of the SHA-256 of its name, space-separated. A"
+          + " request re-created with a name listed here is refused as AlreadyProcessed. Days are"
+          + " kept for the operator's replay guard retention (30 days by default), at most 4096"
+          + " names in all (past that the oldest are forgotten first).")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private Map<String, String> processedRequests = new TreeMap<>();
 
   @JsonPropertyDescription("What the hub is doing, in a sentence, like the portal's banner.")
   private String message;
@@ -135,6 +146,14 @@ public class IoTHubStatus {
 
   public void setHistory(List<OperationRecord> history) {
     this.history = history;
+  }
+
+  public Map<String, String> getProcessedRequests() {
+    return processedRequests;
+  }
+
+  public void setProcessedRequests(Map<String, String> processedRequests) {
+    this.processedRequests = processedRequests;
   }
 
   public List<Condition> getConditions() {

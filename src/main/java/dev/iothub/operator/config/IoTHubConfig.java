@@ -33,7 +33,7 @@ public interface IoTHubConfig {
   @WithDefault("PT5M")
   Duration retryMaxDelay();
 
-  /** Most finished operations a hub's status may keep (records are about 1 KB at most). */
+  /** Most finished operations a hub's status may keep (records are about 1.5 KB at most). */
   int MAX_HISTORY_LIMIT = 100;
 
   /** Finished operations kept in a hub's status, 1 to {@link #MAX_HISTORY_LIMIT}. */
@@ -97,5 +97,12 @@ public interface IoTHubConfig {
     /** How long one step may take before the operation fails and the hub is put back. */
     @WithDefault("PT5M")
     Duration stepDeadline();
+
+    /**
+     * How long the name of a request the hub decided stays refused (AlreadyProcessed) when a
+     * request of that name is created again; 1 to 90 days.
+     */
+    @WithDefault("P30D")
+    Duration replayGuard();
   }
 }

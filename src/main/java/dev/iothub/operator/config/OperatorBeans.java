@@ -6,6 +6,7 @@ import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import dev.iothub.operator.status.StatusBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -48,6 +49,40 @@ public class OperatorBeans {
               + "; it must be between 1 and "
               + IoTHubConfig.MAX_HISTORY_LIMIT);
     }
+    for (int max : new int[] {f.maxFailoversPerWindow(), f.maxFailbacksPerWindow()}) {
+      // The successes of the window always stay in the history: this bounds them too.
+      if (max < 0 || max > FailoverPolicy.MAX_OPERATIONS_PER_WINDOW) {
+        throw new IllegalArgumentException(
+            "iothub.failover.max-failovers-per-window and max-failbacks-per-window must be"
+                + " between 0 and "
+                + FailoverPolicy.MAX_OPERATIONS_PER_WINDOW
+                + "; one is "
+                + max);
+      }
+    }
+    if (f.replayGuard().compareTo(java.time.Duration.ofDays(1)) < 0
+        || f.replayGuard().compareTo(FailoverPolicy.MAX_REPLAY_GUARD) > 0) {
+      throw new IllegalArgumentException(
+          "iothub.failover.replay-guard is "
+              + f.replayGuard()
+              + "; it must be between P1D and "
+              + FailoverPolicy.MAX_REPLAY_GUARD);
+    }
+    overrides.forEach(
+        (id, r) -> {
+          // Region ids and display names are copied into every hub's status and history.
+          if (id.length() > StatusBudget.MAX_REGION_ID
+              || r.displayName().map(String::length).orElse(0)
+                  > StatusBudget.MAX_REGION_DISPLAY_NAME) {
+            throw new IllegalArgumentException(
+                "iothub.regions.\""
+                    + id
+                    + "\": a region id takes at most "
+                    + StatusBudget.MAX_REGION_ID
+                    + " characters and a display-name at most "
+                    + StatusBudget.MAX_REGION_DISPLAY_NAME);
+          }
+        });
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),
         new FailoverPolicy(
@@ -55,7 +90,8 @@ public class OperatorBeans {
             f.maxFailbacksPerWindow(),
             f.quotaWindow(),
             f.minInterval(),
-            f.stepDeadline()),
+            f.stepDeadline(),
+            f.replayGuard()),
         config.clusterDomain(),
         config.retryInitialDelay(),
         config.retryMaxDelay(),

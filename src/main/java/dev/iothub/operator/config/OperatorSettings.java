@@ -59,4 +59,15 @@ public record OperatorSettings(
         historyLimit,
         watchedRegionNamespaces);
   }
+
+  public OperatorSettings withHistoryLimit(int limit) {
+    return new OperatorSettings(
+        regions,
+        failover,
+        clusterDomain,
+        retryInitialDelay,
+        retryMaxDelay,
+        limit,
+        watchedRegionNamespaces);
+  }
 }

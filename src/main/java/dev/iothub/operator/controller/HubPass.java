@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.failover.OperationHistory;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.hub.HubRollout;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One reconciliation of a hub, acting on what {@link IoTHubReconciler} observed: takes its requests
@@ -43,6 +45,9 @@ final class HubPass {
   private final OperationRunner runner;
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private IoTHub hub;
+  // Requests of this hub with no final phase yet: their verdicts stay in the history. Null until
+  // the requests were looked at: the history is then not trimmed at all.
+  private Set<String> openRequestUids;
 
   HubPass(
       IoTHub hub,
@@ -68,7 +73,6 @@ final class HubPass {
             rollout,
             events,
             settings.failover(),
-            settings.historyLimit(),
             clock,
             metrics,
             settings.regions(),
@@ -108,6 +112,7 @@ final class HubPass {
    * it.
    */
   boolean takeRequests(HubLocations locations, List<FailoverRequest> requests) {
+    openRequestUids = RequestIntake.openUids(requests);
     RequestIntake.Intake intake =
         new RequestIntake(settings.failover(), settings.historyLimit())
             .decide(hub, status.status(), locations, requests, now);
@@ -200,6 +205,10 @@ final class HubPass {
   }
 
   private IoTHub publish() {
+    if (openRequestUids != null) {
+      OperationHistory.prune(
+          status.status(), settings.historyLimit(), openRequestUids, settings.failover(), now);
+    }
     hub = writer.write(hub, status.build());
     afterWrite.forEach(a -> a.accept(hub));
     afterWrite.clear();

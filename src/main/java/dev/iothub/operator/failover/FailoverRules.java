@@ -76,13 +76,15 @@ public final class FailoverRules {
     }
     String hubName = request.getSpec().getHubName();
     IoTHubStatus status = hub.getStatus();
-    if (status != null && alreadyProcessed(status.getHistory(), request)) {
+    if (status != null && alreadyProcessed(status, request, policy, now)) {
       return Decision.refuse(
           RequestReason.AlreadyProcessed,
           "A request named "
               + request.getMetadata().getName()
-              + " was already processed for this hub; it is not run again. To start another"
-              + " operation, create a request with a new name.");
+              + " was already processed for this hub (names are remembered for "
+              + days(policy.replayGuard())
+              + "); it is not run again. To start another operation, create a request with a new"
+              + " name.");
     }
     if (status != null
         && status.getOperation() != null
@@ -201,13 +203,28 @@ public final class FailoverRules {
         && Timestamps.parse(r.getCompletedAt()).isAfter(now.minus(policy.quotaWindow()));
   }
 
-  private static boolean alreadyProcessed(List<OperationRecord> history, FailoverRequest request) {
-    return history != null
-        && history.stream()
-            .anyMatch(
-                r ->
-                    Objects.equals(r.getRequestName(), request.getMetadata().getName())
-                        && !Objects.equals(r.getRequestUid(), request.getMetadata().getUid()));
+  /**
+   * A request of this name, but another uid, was decided: its record is still in the history, or
+   * its name in the replay guard. The caller takes only requests whose own uid is not in the
+   * history, and a verdict leaves the history only once its request is final, so a name in the
+   * guard is never the request's own.
+   */
+  private static boolean alreadyProcessed(
+      IoTHubStatus status, FailoverRequest request, FailoverPolicy policy, Instant now) {
+    String name = request.getMetadata().getName();
+    boolean inHistory =
+        status.getHistory() != null
+            && status.getHistory().stream()
+                .anyMatch(
+                    r ->
+                        Objects.equals(r.getRequestName(), name)
+                            && !Objects.equals(r.getRequestUid(), request.getMetadata().getUid()));
+    boolean ownRecord =
+        status.getHistory() != null
+            && status.getHistory().stream()
+                .anyMatch(r -> Objects.equals(r.getRequestUid(), request.getMetadata().getUid()));
+    return inHistory
+        || (!ownRecord && ProcessedRequests.contains(status, name, policy.replayGuard(), now));
   }
 
   private static int successesInWindow(
@@ -234,6 +251,15 @@ public final class FailoverRules {
             (a, b) ->
                 Timestamps.parse(a.getCompletedAt())
                     .compareTo(Timestamps.parse(b.getCompletedAt())));
+  }
+
+  /** "30 days", or the largest unit of {@link #hours} when it is not a whole number of days. */
+  static String days(java.time.Duration d) {
+    if (d.toSeconds() % 86400 == 0) {
+      long n = d.toDays();
+      return n == 1 ? "1 day" : n + " days";
+    }
+    return hours(d);
   }
 
   /** "1 hour", "24 hours", "90 minutes", "20 seconds": the largest unit that divides d. */

@@ -41,7 +41,6 @@ public final class OperationRunner {
   private final List<Consumer<IoTHub>> afterWrite = new ArrayList<>();
   private final EventRecorder events;
   private final FailoverPolicy policy;
-  private final int historyLimit;
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final RegionCatalog regions;
@@ -53,7 +52,6 @@ public final class OperationRunner {
       HubRollout rollout,
       EventRecorder events,
       FailoverPolicy policy,
-      int historyLimit,
       Clock clock,
       OperatorMetrics metrics,
       RegionCatalog regions,
@@ -62,7 +60,6 @@ public final class OperationRunner {
     this.rollout = rollout;
     this.events = events;
     this.policy = policy;
-    this.historyLimit = historyLimit;
     this.clock = clock;
     this.metrics = metrics;
     this.regions = regions;
@@ -260,7 +257,7 @@ public final class OperationRunner {
     s.setCurrentLocation(op.getTarget());
     s.setFailoverLocation(op.getSource());
     s.setOperation(null);
-    OperationHistory.append(s, record, historyLimit, policy, now);
+    OperationHistory.append(s, record, now);
     String banner = status.build().getMessage();
     afterWrite.add(
         written -> {
@@ -277,7 +274,7 @@ public final class OperationRunner {
     unfreeze(hub, op.getSource().getId());
     s.setOperation(null);
     OperationRecord record = record(op, RequestPhase.Failed, reason.name(), full, now);
-    OperationHistory.append(s, record, historyLimit, policy, now);
+    OperationHistory.append(s, record, now);
     afterWrite.add(
         written -> {
           metrics.recorded(record);

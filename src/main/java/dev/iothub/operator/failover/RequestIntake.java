@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The hub's decision on its open requests, taken in the hub controller (the only writer of the
@@ -32,7 +34,12 @@ public final class RequestIntake {
   /** What a pass decided: the request that starts (or null) and the refusals it recorded. */
   public record Intake(FailoverRequest accepted, List<OperationRecord> refused) {}
 
-  /** Decides on the open requests; changes {@code status} in place. */
+  /**
+   * Decides on the open requests; changes {@code status} in place. A request is taken only while
+   * fewer than {@code historyLimit} verdicts (or the running operation) wait for their requests to
+   * copy them; the others stay Pending until then, so no verdict is ever trimmed before it is
+   * copied (see {@link OperationHistory}).
+   */
   public Intake decide(
       IoTHub hub,
       IoTHubStatus status,
@@ -41,15 +48,24 @@ public final class RequestIntake {
       Instant now) {
     FailoverRequest accepted = null;
     List<OperationRecord> refused = new java.util.ArrayList<>();
-    List<FailoverRequest> open =
+    List<FailoverRequest> mine =
         requests.stream()
             .filter(r -> Objects.equals(r.getSpec().getHubName(), hub.getMetadata().getName()))
+            .toList();
+    Set<String> openUids = openUids(mine);
+    List<FailoverRequest> open =
+        mine.stream()
             .filter(r -> seen(r) && !isTerminal(r) && !decided(status, r))
             .sorted(
                 Comparator.comparing((FailoverRequest r) -> r.getMetadata().getCreationTimestamp())
                     .thenComparing(r -> r.getMetadata().getName()))
             .toList();
     for (FailoverRequest request : open) {
+      long waiting =
+          OperationHistory.awaitingCopy(status, openUids) + (status.getOperation() == null ? 0 : 1);
+      if (waiting >= historyLimit) {
+        break;
+      }
       // The rules see the status as it is after the decisions taken so far in this pass.
       IoTHub view = new IoTHub();
       view.setMetadata(hub.getMetadata());
@@ -64,11 +80,22 @@ public final class RequestIntake {
         accepted = request;
       } else if (!decision.allowed()) {
         OperationRecord rejection = rejection(request, status, decision, now);
-        OperationHistory.append(status, rejection, historyLimit, policy, now);
+        OperationHistory.append(status, rejection, now);
         refused.add(rejection);
       }
     }
     return new Intake(accepted, refused);
+  }
+
+  /**
+   * The uids of this hub's requests that have not recorded a final phase: their verdicts must stay
+   * in the history until they do.
+   */
+  public static Set<String> openUids(List<FailoverRequest> requests) {
+    return requests.stream()
+        .filter(r -> !isTerminal(r))
+        .map(r -> r.getMetadata().getUid())
+        .collect(Collectors.toSet());
   }
 
   private static ActiveOperation start(

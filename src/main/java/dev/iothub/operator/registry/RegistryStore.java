@@ -11,6 +11,8 @@ import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -314,17 +316,38 @@ public final class RegistryStore {
 
   /**
    * Marks every shard of the region frozen (creating empty ones where none exist, so a writer
-   * cannot create one behind the migration). Idempotent.
+   * cannot create one behind the migration). Idempotent. Never overwrites records: a missing shard
+   * is only created, and one that appears meanwhile (409) is read again and marked on the
+   * resourceVersion read, like any other.
    */
   public void freeze(IoTHub hub, Region region, Instant now) {
-    Map<Integer, Secret> existing = shards(hub, region);
+    freeze(hub, region, now, shards(hub, region));
+  }
+
+  /** {@link #freeze} on the shards as read in {@code existing} (perhaps stale by now). */
+  void freeze(IoTHub hub, Region region, Instant now, Map<Integer, Secret> existing) {
     for (int index = 0; index < shardCount(hub); index++) {
       Secret shard = existing.get(index);
       if (shard == null) {
         Secret empty = encode(hub, region, index, List.of(), now);
         empty.getMetadata().getAnnotations().put(FROZEN, "true");
-        client.resource(empty).createOr(r -> r.update());
-      } else if (!isFrozen(shard)) {
+        try {
+          client.resource(empty).create();
+          continue;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            throw e;
+          }
+        }
+        // A writer created it after our read: mark what it wrote.
+        shard = getShard(hub, region, index);
+        if (shard == null) {
+          throw new IllegalStateException(
+              "shard " + shardName(hub, index) + " was created and deleted during the freeze");
+        }
+      }
+      if (!isFrozen(shard)) {
+        // Locked on the resourceVersion read: a write in between fails this update (409).
         shard.getMetadata().getAnnotations().put(FROZEN, "true");
         client.resource(shard).update();
       }
@@ -338,7 +361,11 @@ public final class RegistryStore {
         continue;
       }
       if ("0".equals(shard.getMetadata().getAnnotations().get(RECORDS))) {
-        client.resource(shard).delete();
+        // Only the empty shard as read: one that got records meanwhile is not ours to delete.
+        client
+            .resource(shard)
+            .lockResourceVersion(shard.getMetadata().getResourceVersion())
+            .delete();
       } else {
         shard.getMetadata().getAnnotations().remove(FROZEN);
         client.resource(shard).update();

@@ -45,7 +45,7 @@ public final class Conditions {
             .withType(type)
             .withStatus(statusText)
             .withReason(reason)
-            .withMessage(message)
+            .withMessage(StatusBudget.bounded(message))
             .withObservedGeneration(generation)
             .withLastTransitionTime(transition)
             .build();

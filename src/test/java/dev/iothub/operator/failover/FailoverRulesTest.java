@@ -230,20 +230,37 @@ class FailoverRulesTest {
     OperationHistory.append(
         status,
         record("s1", OperationType.Failover, RequestPhase.Succeeded, T0.minus(Duration.ofHours(2))),
-        3,
-        policy,
         T0);
     for (int i = 0; i < 10; i++) {
       OperationHistory.append(
-          status,
-          record("x" + i, OperationType.Failover, RequestPhase.Rejected, T0),
-          3,
-          policy,
-          T0);
+          status, record("x" + i, OperationType.Failover, RequestPhase.Rejected, T0), T0);
+      OperationHistory.prune(status, 3, java.util.Set.of(), policy, T0);
     }
     assertThat(status.getHistory()).hasSize(3);
     assertThat(status.getHistory().get(0).getRequestName()).isEqualTo("s1");
     assertThat(FailoverRules.quota(status, policy, T0).getFailoversRemaining()).isEqualTo(1);
+  }
+
+  @Test
+  void historyPruningKeepsTheVerdictsNotCopiedYet() {
+    IoTHubStatus status = new IoTHubStatus();
+    for (int i = 0; i < 5; i++) {
+      OperationHistory.append(
+          status, record("x" + i, OperationType.Failover, RequestPhase.Rejected, T0), T0);
+    }
+    // x1 and x3 have not recorded their verdicts: they stay, over the limit of 1.
+    OperationHistory.prune(status, 1, java.util.Set.of("uid-old-x1", "uid-old-x3"), policy, T0);
+    assertThat(status.getHistory())
+        .extracting(OperationRecord::getRequestName)
+        .containsExactly("x1", "x3");
+    OperationHistory.prune(status, 1, java.util.Set.of("uid-old-x3"), policy, T0);
+    assertThat(status.getHistory())
+        .extracting(OperationRecord::getRequestName)
+        .containsExactly("x3");
+    OperationHistory.prune(status, 1, java.util.Set.of(), policy, T0);
+    assertThat(status.getHistory())
+        .extracting(OperationRecord::getRequestName)
+        .containsExactly("x3");
   }
 
   private static FailoverRequest request(String name, String hub) {
