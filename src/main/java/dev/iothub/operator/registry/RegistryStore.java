@@ -162,15 +162,21 @@ public final class RegistryStore {
                 HubNames.ownerSelector(hub) + "," + HubNames.COMPONENT + "=" + COMPONENT)
             .list()
             .getItems()) {
-      // A shard left by another hub of the same name (another uid) is not this hub's registry.
-      Ownership.requireOurs(
-          s,
-          hub.getMetadata().getUid(),
-          hub.getMetadata().getName(),
-          hub.getMetadata().getNamespace());
+      requireOurs(hub, s);
       result.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
     }
     return result;
+  }
+
+  /**
+   * A shard left by another hub of the same name (another uid), or a foreign Secret, is not ours.
+   */
+  private static void requireOurs(IoTHub hub, Secret shard) {
+    Ownership.requireOurs(
+        shard,
+        hub.getMetadata().getUid(),
+        hub.getMetadata().getName(),
+        hub.getMetadata().getNamespace());
   }
 
   public List<DeviceRecord> readAll(IoTHub hub, Region region) {
@@ -345,6 +351,7 @@ public final class RegistryStore {
           throw new IllegalStateException(
               "shard " + shardName(hub, index) + " was created and deleted during the freeze");
         }
+        requireOurs(hub, shard);
       }
       if (!isFrozen(shard)) {
         // Locked on the resourceVersion read: a write in between fails this update (409).
