@@ -48,6 +48,10 @@ public final class RegistryMirror {
       // A fence left by an operation that ended in a crash: lift it so devices can register.
       new RegistryStore(client).unfreeze(hub, current);
     }
+    if (!frozen && standbyExists && inRegion(shards, standby).anyMatch(RegistryStore::isFrozen)) {
+      // The fence of a completed operation's source, when lifting it failed at the time.
+      new RegistryStore(client).unfreeze(hub, standby);
+    }
     if (!frozen && currentExists && standbyExists) {
       if (!here.checksum().equals(there.checksum())) {
         new RegistryMigration(client).migrate(hub, current, standby, now, n -> {});
