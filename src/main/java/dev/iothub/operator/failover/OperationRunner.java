@@ -238,7 +238,7 @@ public final class OperationRunner {
               + lastProbe.message()
               + "."
               + lastError(op));
-    } else if (op.getStep() == OperationStep.ActivatingTarget) {
+    } else if (op.getStep() == OperationStep.ActivatingTarget && op.getLastError() == null) {
       fail(
           hub,
           status,
