@@ -117,6 +117,17 @@ class OperationFaultsKubeIT {
             });
     LimitsKubeIT.createImportIn(cluster, NS, "fleet", "devices", 200);
     await().atMost(WAIT).until(() -> devices() == 200L);
+    // The standby copy cannot follow already; the hub serves and says why.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                hub().getStatus().getRegistry().getStandbyError() != null
+                    && hub()
+                        .getStatus()
+                        .getRegistry()
+                        .getStandbyError()
+                        .contains("exceeded quota"));
 
     request("doomed");
     await().atMost(WAIT).until(() -> phase("doomed") == RequestPhase.Failed);

@@ -112,7 +112,10 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
                   settings.retryMaxDelay().toMillis());
       return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(wake);
     }
-    return ready ? UpdateControl.noUpdate() : retryLater(pass);
+    boolean synced =
+        pass.status().status().getRegistry() == null
+            || pass.status().status().getRegistry().getStandbyError() == null;
+    return ready && synced ? UpdateControl.noUpdate() : retryLater(pass);
   }
 
   private HubRollout rollout(Context<IoTHub> context) {

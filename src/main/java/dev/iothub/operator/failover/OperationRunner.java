@@ -157,11 +157,8 @@ public final class OperationRunner {
       return;
     }
     Instant now = clock.instant();
-    String error = ErrorText.of(e);
-    boolean news = !error.equals(op.getLastError());
-    op.setLastError(error);
-    op.setLastErrorAt(Timestamps.format(now));
-    op.setStepErrors(op.getStepErrors() == null ? 1 : op.getStepErrors() + 1);
+    boolean news = StepErrors.record(op, e, now);
+    String error = op.getLastError();
     erroredNow = true;
     LOG.warnf(
         "%s of hub %s/%s: step %s failed (%d so far), retrying: %s",
@@ -189,11 +186,7 @@ public final class OperationRunner {
     if (!erroredNow || op == null) {
       return null;
     }
-    int errors = op.getStepErrors() == null ? 1 : op.getStepErrors();
-    Duration delay = initial.multipliedBy(1L << Math.min(errors - 1, 20));
-    delay = delay.compareTo(max) > 0 ? max : delay;
-    Duration deadline = untilDeadline(op).plusMillis(50);
-    return delay.compareTo(deadline) > 0 ? deadline : delay;
+    return StepErrors.backoff(op, initial, max, untilDeadline(op).plusMillis(50));
   }
 
   /** Whether the current step has done its work; a step only decides when it is done. */
@@ -237,7 +230,7 @@ public final class OperationRunner {
               + "): "
               + lastProbe.message()
               + "."
-              + lastError(op));
+              + StepErrors.verdictSuffix(op));
     } else if (op.getStep() == OperationStep.ActivatingTarget && op.getLastError() == null) {
       fail(
           hub,
@@ -248,21 +241,19 @@ public final class OperationRunner {
               + " did not become available within "
               + deadline
               + " s."
-              + lastError(op));
+              + StepErrors.verdictSuffix(op));
     } else {
       fail(
           hub,
           status,
           RequestReason.StepDeadlineExceeded,
-          "Step " + op.getStep() + " did not finish within " + deadline + " s." + lastError(op));
+          "Step "
+              + op.getStep()
+              + " did not finish within "
+              + deadline
+              + " s."
+              + StepErrors.verdictSuffix(op));
     }
-  }
-
-  /** The step's last error, for the verdict: read from the status, so it survives a restart. */
-  private static String lastError(ActiveOperation op) {
-    return op.getLastError() == null
-        ? ""
-        : " Last error (" + op.getLastErrorAt() + "): " + op.getLastError();
   }
 
   /** After the status of the pass was written: the Events and metrics of what it made true. */
@@ -325,9 +316,7 @@ public final class OperationRunner {
     op.getSteps().add(new StepTiming(finished, took.toMillis()));
     op.setStep(OperationSteps.next(finished));
     op.setStepStartedAt(Timestamps.format(now));
-    op.setLastError(null);
-    op.setLastErrorAt(null);
-    op.setStepErrors(null);
+    StepErrors.clear(op);
     afterWrite.add(written -> metrics.stepFinished(op.getType(), finished, took));
   }
 
