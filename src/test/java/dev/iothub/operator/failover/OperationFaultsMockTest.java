@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -182,6 +183,38 @@ class OperationFaultsMockTest {
               return d.getStatus() != null && "Registered".equals(d.getStatus().getReason());
             });
     assertThat(registry.find(after, westus2, "thermostat-1")).isNotNull();
+  }
+
+  @Test
+  void aRollbackThatCannotLiftTheFenceStillEndsAndALaterPassLiftsIt() {
+    IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
+    inject(OperationStep.MigratingRegistry, hub, true, 403);
+    // The source's shards refuse every write but the fence itself.
+    ApiFaults.Rule unfreeze = inject(OperationStep.Completing, hub, true, 500);
+    f.request("stuck", "contoso-hub", "contoso-hub");
+    awaitRetrying(OperationStep.MigratingRegistry);
+
+    h.clock().advance(DEADLINE.plusSeconds(1));
+
+    FailoverRequest failed = f.awaitPhase("stuck", RequestPhase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo("StepDeadlineExceeded");
+    assertThat(unfreeze.hits()).isPositive();
+    assertThat(registry.shards(hub, westus2).values()).anyMatch(RegistryStore::isFrozen);
+    IoTHub after = f.awaitReady("contoso-hub");
+    assertThat(after.getStatus().getCurrentLocation().getId()).isEqualTo("westus2");
+    h.client().resource(h.load("fixtures/devices/thermostat.yaml", Device.class)).create();
+
+    faults.clear();
+
+    await().atMost(HubFixtures.WAIT).untilAsserted(this::assertNoFence);
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () -> {
+              Device d =
+                  h.client().resources(Device.class).inNamespace(NS).withName("thermostat-1").get();
+              return d.getStatus() != null && "Registered".equals(d.getStatus().getReason());
+            });
   }
 
   private ApiFaults.Rule inject(OperationStep step, IoTHub hub, boolean always, int... code) {
