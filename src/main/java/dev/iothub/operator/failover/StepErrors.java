@@ -49,8 +49,10 @@ public final class StepErrors {
 
   /** What the verdict at the deadline adds: the last error and when it happened, if any. */
   public static String verdictSuffix(ActiveOperation op) {
-    return op.getLastError() == null
-        ? ""
-        : " Last error (" + op.getLastErrorAt() + "): " + op.getLastError();
+    if (op.getLastError() == null) {
+      return "";
+    }
+    String error = op.getLastError();
+    return " Last error (" + op.getLastErrorAt() + "): " + error + (error.endsWith(".") ? "" : ".");
   }
 }

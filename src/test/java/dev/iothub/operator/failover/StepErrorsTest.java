@@ -43,7 +43,7 @@ class StepErrorsTest {
     assertThat(StepErrors.verdictSuffix(op))
         .isEqualTo(
             " Last error (2026-12-03T10:00:00Z): RegistryMismatchException: registry shard 3 in the"
-                + " target region does not match the source: x");
+                + " target region does not match the source: x.");
 
     StepErrors.clear(op);
     assertThat(op.getLastError()).isNull();
