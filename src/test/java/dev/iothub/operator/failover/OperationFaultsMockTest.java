@@ -52,6 +52,8 @@ class OperationFaultsMockTest {
     FailoverPolicy azure = FailoverPolicy.azureDefaults();
     OperatorSettings settings =
         OperatorHarness.testSettings()
+            // Short backoff: five errors in a row cost 1.5 s, not 3.4 s.
+            .withRetry(Duration.ofMillis(100), Duration.ofMillis(400))
             .withFailover(
                 new FailoverPolicy(
                     azure.maxFailoversPerWindow(),
@@ -183,6 +185,28 @@ class OperationFaultsMockTest {
               return d.getStatus() != null && "Registered".equals(d.getStatus().getReason());
             });
     assertThat(registry.find(after, westus2, "thermostat-1")).isNotNull();
+  }
+
+  @Test
+  void theVerdictAfterARestartStillNamesTheErrorTheStepRetried() {
+    IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
+    inject(OperationStep.ActivatingTarget, hub, true, 409);
+    f.request("restarted", "contoso-hub", "contoso-hub");
+    awaitRetrying(OperationStep.ActivatingTarget);
+    h.stopOperator();
+    // The new instance can scale the target up, but it never becomes available: the only error
+    // it can name is the one the status kept.
+    faults.clear();
+    h.kubelet().breakNamespace(TARGET);
+    h.clock().advance(DEADLINE.plusSeconds(1));
+
+    h.startOperator();
+
+    FailoverRequest failed = f.awaitPhase("restarted", RequestPhase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo("StepDeadlineExceeded");
+    assertThat(failed.getStatus().getMessage())
+        .startsWith("Step ActivatingTarget did not finish within 30 s. Last error (")
+        .contains("409 Conflict", ApiFaults.messageOf(409));
   }
 
   @Test
