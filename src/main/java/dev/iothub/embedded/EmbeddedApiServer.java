@@ -32,25 +32,41 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
+  private EmbeddedApiServer(KubernetesMockServer server, int requestRetries) {
     this.server = server;
-    this.client = server.createClient();
+    this.client = requestRetries < 0 ? server.createClient() : withRetries(server, requestRetries);
+  }
+
+  private static KubernetesClient withRetries(KubernetesMockServer server, int retries) {
+    io.fabric8.kubernetes.client.Config config;
+    try (KubernetesClient defaults = server.createClient()) {
+      config = defaults.getConfiguration();
+    }
+    io.fabric8.kubernetes.client.Config changed =
+        new io.fabric8.kubernetes.client.ConfigBuilder(config)
+            .withRequestRetryBackoffLimit(retries)
+            .build();
+    return server.createClient(b -> b.withConfig(changed));
   }
 
   public static EmbeddedApiServer start() {
+    return start(new KubernetesCrudDispatcher(List.of()), -1);
+  }
+
+  /**
+   * With the given CRUD dispatcher (a test's subclass of it answers some requests itself) and a
+   * client that retries a 5xx answer that many times itself (the client's default when negative).
+   */
+  public static EmbeddedApiServer start(KubernetesCrudDispatcher dispatcher, int requestRetries) {
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not start the embedded API server", e);
     }
-    EmbeddedApiServer embedded = new EmbeddedApiServer(server);
+    EmbeddedApiServer embedded = new EmbeddedApiServer(server, requestRetries);
     embedded.loadCrds();
     return embedded;
   }

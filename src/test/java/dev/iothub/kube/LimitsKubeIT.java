@@ -314,6 +314,11 @@ class LimitsKubeIT {
   }
 
   static void createImport(String name, int count) {
+    createImportIn(cluster, NS, "fleet", name, count);
+  }
+
+  /** A DeviceImport of {@code count} random devices (and its Secret) for a hub. */
+  static void createImportIn(RealCluster cluster, String ns, String hub, String name, int count) {
     StringBuilder csv = new StringBuilder("# deviceId,primaryKey\n");
     for (int i = 0; i < count; i++) {
       csv.append(UUID.randomUUID()).append(',').append(DeviceKeys.newKey()).append('\n');
@@ -324,7 +329,7 @@ class LimitsKubeIT {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName(name + "-devices")
-                .withNamespace(NS)
+                .withNamespace(ns)
                 .endMetadata()
                 .addToData(
                     DeviceImportSpec.RECORDS_KEY,
@@ -333,9 +338,9 @@ class LimitsKubeIT {
         .create();
     DeviceImport job = new DeviceImport();
     job.getMetadata().setName(name);
-    job.getMetadata().setNamespace(NS);
+    job.getMetadata().setNamespace(ns);
     DeviceImportSpec spec = new DeviceImportSpec();
-    spec.setHubName("fleet");
+    spec.setHubName(hub);
     spec.setSecretNames(List.of(name + "-devices"));
     job.setSpec(spec);
     cluster.admin().resource(job).create();

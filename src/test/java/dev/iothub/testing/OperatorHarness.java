@@ -52,21 +52,37 @@ public final class OperatorHarness implements AutoCloseable {
   private Operator operator;
 
   private OperatorHarness(
-      OperatorSettings settings, Function<OperatorHarness, List<Object>> reconcilers) {
+      OperatorSettings settings,
+      Function<OperatorHarness, List<Object>> reconcilers,
+      EmbeddedApiServer server) {
     this.settings = settings;
     this.reconcilers = reconcilers;
-    this.server = EmbeddedApiServer.start();
+    this.server = server;
     this.kubelet = new SimulatedKubelet(server.client()).start();
   }
 
   /** Starts the operator with every controller of the project and the given settings. */
   /** Starts the API server and kubelet only; the test starts the operator when it wants. */
   public static OperatorHarness withoutOperator(OperatorSettings settings) {
-    return new OperatorHarness(settings, OperatorHarness::allReconcilers);
+    return new OperatorHarness(
+        settings, OperatorHarness::allReconcilers, EmbeddedApiServer.start());
   }
 
   public static OperatorHarness start(OperatorSettings settings) {
-    OperatorHarness h = new OperatorHarness(settings, OperatorHarness::allReconcilers);
+    OperatorHarness h =
+        new OperatorHarness(settings, OperatorHarness::allReconcilers, EmbeddedApiServer.start());
+    h.startOperator();
+    return h;
+  }
+
+  /**
+   * The operator on an API server that answers what {@code faults} is armed for with errors. The
+   * client does not retry 5xx answers itself, so that each injected error reaches the operator.
+   */
+  public static OperatorHarness start(OperatorSettings settings, ApiFaults faults) {
+    OperatorHarness h =
+        new OperatorHarness(
+            settings, OperatorHarness::allReconcilers, EmbeddedApiServer.start(faults, 0));
     h.startOperator();
     return h;
   }

@@ -50,6 +50,20 @@ public class ActiveOperation {
   @JsonPropertyDescription("Durations of the steps finished so far.")
   private List<StepTiming> steps = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The last error of the current step (exception type, HTTP code and the API server's"
+          + " message, at most 512 characters); the step retries it until its deadline. Cleared"
+          + " when the step advances.")
+  private String lastError;
+
+  @JsonPropertyDescription("When the current step last failed (RFC 3339).")
+  private String lastErrorAt;
+
+  @JsonPropertyDescription(
+      "How many times the current step failed with an error since it started; the retry delay"
+          + " doubles with each.")
+  private Integer stepErrors;
+
   public String getRequestName() {
     return requestName;
   }
@@ -152,5 +166,29 @@ public class ActiveOperation {
 
   public void setSteps(List<StepTiming> steps) {
     this.steps = steps;
+  }
+
+  public String getLastError() {
+    return lastError;
+  }
+
+  public void setLastError(String lastError) {
+    this.lastError = lastError;
+  }
+
+  public String getLastErrorAt() {
+    return lastErrorAt;
+  }
+
+  public void setLastErrorAt(String lastErrorAt) {
+    this.lastErrorAt = lastErrorAt;
+  }
+
+  public Integer getStepErrors() {
+    return stepErrors;
+  }
+
+  public void setStepErrors(Integer stepErrors) {
+    this.stepErrors = stepErrors;
   }
 }

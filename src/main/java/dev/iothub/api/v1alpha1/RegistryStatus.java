@@ -21,6 +21,12 @@ public class RegistryStatus {
           + " when that region holds no copy. A failover away from a lost region serves this copy.")
   private String standbySyncedAt;
 
+  @JsonPropertyDescription(
+      "Why the last copy of the registry to the failover region failed, when it did (exception"
+          + " type, HTTP code and the API server's message, at most 512 characters). The copy is"
+          + " retried; the standby copy is as old as standbySyncedAt.")
+  private String standbyError;
+
   public Long getDevices() {
     return devices;
   }
@@ -51,5 +57,13 @@ public class RegistryStatus {
 
   public void setStandbySyncedAt(String standbySyncedAt) {
     this.standbySyncedAt = standbySyncedAt;
+  }
+
+  public String getStandbyError() {
+    return standbyError;
+  }
+
+  public void setStandbyError(String standbyError) {
+    this.standbyError = standbyError;
   }
 }

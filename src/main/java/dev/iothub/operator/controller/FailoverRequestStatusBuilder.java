@@ -8,6 +8,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.failover.FailoverRules;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;
@@ -67,13 +68,23 @@ public final class FailoverRequestStatusBuilder {
     status.setDevicesTotal(op.getDevicesTotal());
     status.setDevicesMigrated(op.getDevicesMigrated());
     status.setStartTime(op.getStartedAt());
+    String running =
+        "Manual " + op.getType().name().toLowerCase() + " in progress: " + op.getStep() + ".";
+    // The hub's step retries an error: the request says so, and that it ends at the deadline.
     status.setMessage(
-        "Manual " + op.getType().name().toLowerCase() + " in progress: " + op.getStep() + ".");
+        op.getLastError() == null
+            ? running
+            : running
+                + " The step failed "
+                + op.getStepErrors()
+                + (Integer.valueOf(1).equals(op.getStepErrors()) ? " time" : " times")
+                + " and is retried until its deadline; last error: "
+                + op.getLastError());
     Conditions.set(
         status.getConditions(),
         COMPLETED,
         false,
-        "Running",
+        op.getLastError() == null ? "Running" : IoTHubStatusBuilder.STEP_RETRYING,
         status.getMessage(),
         generation(),
         now);

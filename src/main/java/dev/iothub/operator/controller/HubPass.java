@@ -44,6 +44,7 @@ final class HubPass {
   private final Instant now;
   private final OperationRunner runner;
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
+  private final boolean hadOperation;
   private IoTHub hub;
   // Requests of this hub with no final phase yet: their verdicts stay in the history. Null until
   // the requests were looked at: the history is then not trimmed at all.
@@ -65,6 +66,7 @@ final class HubPass {
     this.now = clock.instant();
     this.status = new IoTHubStatusBuilder(hub, now, settings.failover());
     this.readyBefore = status.readyCondition();
+    this.hadOperation = status.status().getOperation() != null;
     this.writer = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
     this.runner =
@@ -130,6 +132,31 @@ final class HubPass {
                 written.getStatus().getOperation().getType() + "Started",
                 message + " Requested by " + accepted.getMetadata().getName() + "."));
     return true;
+  }
+
+  /** Whether an operation was running when the pass started (it may have ended in it). */
+  boolean hadOperation() {
+    return hadOperation;
+  }
+
+  /** The backoff before the next pass when a step of the operation threw in this one, or null. */
+  Duration retryDelay() {
+    return runner.retryDelay(
+        status.status().getOperation(), settings.retryInitialDelay(), settings.retryMaxDelay());
+  }
+
+  /**
+   * The rollout threw in a pass that ran an operation. The operation's status must still be written
+   * (or it could never end): a running one records the error against its step, one that ended in
+   * this pass gets the Reconciled=False condition, and the next pass rolls out again.
+   */
+  void rollOutFailed(HubLocations locations, RuntimeException e) {
+    if (status.status().getOperation() != null) {
+      runner.stepFailed(locations, status, e);
+    } else {
+      IoTHub view = status.view();
+      status.status().setConditions(HubErrors.failed(view, e, now).getConditions());
+    }
   }
 
   void runOperation(HubLocations locations) {

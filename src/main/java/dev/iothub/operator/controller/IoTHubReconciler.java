@@ -91,16 +91,31 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
       return retryLater(pass);
     }
     pass.runOperation(resolution.locations());
-    boolean ready =
-        pass.rollOut(context.getSecondaryResources(Secret.class).stream().toList()).ready();
-    Conditions.remove(pass.status().status().getConditions(), RECONCILED);
+    boolean ready = false;
+    try {
+      ready = pass.rollOut(context.getSecondaryResources(Secret.class).stream().toList()).ready();
+      Conditions.remove(pass.status().status().getConditions(), RECONCILED);
+    } catch (RuntimeException e) {
+      if (!pass.hadOperation()) {
+        throw e;
+      }
+      pass.rollOutFailed(resolution.locations(), e);
+    }
     HubCaches.remember(context, cached, pass.report());
     if (pass.status().status().getOperation() != null) {
-      long wake = pass.untilDeadline().plusMillis(50).toMillis();
-      return UpdateControl.<IoTHub>noUpdate()
-          .rescheduleAfter(Math.min(wake, settings.retryMaxDelay().toMillis()));
+      Duration retry = pass.retryDelay();
+      long wake =
+          retry != null
+              ? retry.toMillis()
+              : Math.min(
+                  pass.untilDeadline().plusMillis(50).toMillis(),
+                  settings.retryMaxDelay().toMillis());
+      return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(wake);
     }
-    return ready ? UpdateControl.noUpdate() : retryLater(pass);
+    boolean synced =
+        pass.status().status().getRegistry() == null
+            || pass.status().status().getRegistry().getStandbyError() == null;
+    return ready && synced ? UpdateControl.noUpdate() : retryLater(pass);
   }
 
   private HubRollout rollout(Context<IoTHub> context) {

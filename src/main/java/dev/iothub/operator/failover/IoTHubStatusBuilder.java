@@ -11,6 +11,7 @@ import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusBudget;
 import dev.iothub.operator.status.StatusDiff;
+import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,9 @@ public final class IoTHubStatusBuilder {
   public static final String READY = "Ready";
   public static final String OPERATION_IN_PROGRESS = "OperationInProgress";
   public static final String BROKER_PROBE = "BrokerProbe";
+
+  /** Reason of OperationInProgress while the current step retries an error. */
+  public static final String STEP_RETRYING = "StepRetrying";
 
   private final IoTHub hub;
   private final IoTHubStatus status;
@@ -90,13 +94,12 @@ public final class IoTHubStatusBuilder {
   public IoTHubStatus build() {
     ActiveOperation op = status.getOperation();
     if (op != null) {
-      String text = banner(op.getType()) + " in progress.";
       Conditions.set(
           conditions(),
           OPERATION_IN_PROGRESS,
           true,
-          op.getType().name() + "InProgress",
-          text,
+          op.getLastError() == null ? op.getType().name() + "InProgress" : STEP_RETRYING,
+          inProgress(op),
           generation(),
           now);
     } else {
@@ -138,7 +141,7 @@ public final class IoTHubStatusBuilder {
     }
     ActiveOperation op = status.getOperation();
     if (op != null) {
-      return banner(op.getType()) + " in progress.";
+      return inProgress(op);
     }
     String where =
         status.getCurrentLocation() == null ? "" : status.getCurrentLocation().getDisplayName();
@@ -178,6 +181,33 @@ public final class IoTHubStatusBuilder {
         + last.getMessage()
         + " "
         + running;
+  }
+
+  /** The banner of a running operation; with the error its step retries, and until when. */
+  private String inProgress(ActiveOperation op) {
+    String text = banner(op.getType()) + " in progress.";
+    if (op.getLastError() == null) {
+      return text;
+    }
+    String until =
+        op.getStepStartedAt() == null
+            ? "its deadline"
+            : Timestamps.format(
+                Timestamps.parse(op.getStepStartedAt()).plus(policy.stepDeadline()));
+    return text
+        + " Step "
+        + op.getStep()
+        + " failed "
+        + op.getStepErrors()
+        + (Integer.valueOf(1).equals(op.getStepErrors()) ? " time" : " times")
+        + " and is retried until "
+        + until
+        + "; then the "
+        + op.getType().name().toLowerCase()
+        + " ends Failed and the hub keeps running in "
+        + op.getSource().getDisplayName()
+        + ". Last error: "
+        + op.getLastError();
   }
 
   private static String banner(OperationType type) {

@@ -5,6 +5,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
+import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.api.v1alpha1.StepTiming;
@@ -17,6 +18,7 @@ import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
+import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the active operation of a hub step by step. The cluster is always rolled out to the plan of
@@ -46,6 +49,9 @@ public final class OperationRunner {
   private final RegionCatalog regions;
   private final BrokerProbe probe;
   private MqttProbe.Result lastProbe;
+  // Whether a step threw in this pass: the next pass then waits a backoff, not the deadline.
+  private boolean erroredNow;
+  private static final Logger LOG = Logger.getLogger(OperationRunner.class);
 
   public OperationRunner(
       KubernetesClient client,
@@ -93,28 +99,39 @@ public final class OperationRunner {
     return result.succeeded();
   }
 
-  /** Advances the operation as far as it can go now, in {@code status}. */
+  /**
+   * Advances the operation as far as it can go now, in {@code status}. An exception in a step (the
+   * rollout to the step's plan included) does not escape: it is recorded on the operation and
+   * retried by a later pass, and counts against the step's deadline like any other wait.
+   */
   public void run(IoTHub stored, HubLocations locations, IoTHubStatusBuilder status) {
     while (status.status().getOperation() != null) {
       // Each step sees the status as the previous one left it.
       IoTHub hub = status.view();
       OperationStep step = status.status().getOperation().getStep();
       Instant now = clock.instant();
-      HubRollout.Observed observed = rollout.apply(hub, locations);
       Region target = locations.failover();
-      if (!observed.exists(target)) {
-        fail(
-            hub,
-            status,
-            RequestReason.TargetNotAvailable,
-            "Namespace "
-                + target.namespace()
-                + " of the target region "
-                + target.displayName()
-                + " does not exist.");
+      boolean done;
+      try {
+        HubRollout.Observed observed = rollout.apply(hub, locations);
+        if (!observed.exists(target)) {
+          fail(
+              hub,
+              status,
+              RequestReason.TargetNotAvailable,
+              "Namespace "
+                  + target.namespace()
+                  + " of the target region "
+                  + target.displayName()
+                  + " does not exist.");
+          return;
+        }
+        done = stepDone(hub, locations, status, observed, now);
+      } catch (RuntimeException e) {
+        stepFailed(locations, status, e);
         return;
       }
-      if (!stepDone(hub, locations, status, observed, now)) {
+      if (!done) {
         failIfOverdue(hub, status, target, now);
         return;
       }
@@ -124,6 +141,49 @@ public final class OperationRunner {
         advance(status, clock.instant());
       }
     }
+  }
+
+  /**
+   * A step (or the rollout of its plan) threw: records the error on the operation, with a Warning
+   * Event when it differs from the last one recorded, and ends the operation when its step is past
+   * the deadline. The next pass retries, after {@link #retryDelay}.
+   */
+  public void stepFailed(HubLocations locations, IoTHubStatusBuilder status, RuntimeException e) {
+    ActiveOperation op = status.status().getOperation();
+    if (op == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    boolean news = StepErrors.record(op, e, now);
+    String error = op.getLastError();
+    erroredNow = true;
+    LOG.warnf(
+        "%s of hub %s/%s: step %s failed (%d so far), retrying: %s",
+        op.getType(),
+        status.view().getMetadata().getNamespace(),
+        status.view().getMetadata().getName(),
+        op.getStep(),
+        op.getStepErrors(),
+        error);
+    if (news) {
+      OperationType type = op.getType();
+      String message = "Step " + op.getStep() + " failed, retrying until its deadline: " + error;
+      afterWrite.add(
+          written -> events.record(written, EventRecorder.WARNING, type + "StepRetrying", message));
+    }
+    failIfOverdue(status.view(), status, locations.failover(), now);
+  }
+
+  /**
+   * How long to wait before the next pass retries a step that threw in this pass: doubling with the
+   * step's errors from {@code initial}, capped at {@code max} and at the step's deadline; null when
+   * nothing threw in this pass.
+   */
+  public Duration retryDelay(ActiveOperation op, Duration initial, Duration max) {
+    if (!erroredNow || op == null) {
+      return null;
+    }
+    return StepErrors.backoff(op, initial, max, untilDeadline(op).plusMillis(50));
   }
 
   /** Whether the current step has done its work; a step only decides when it is done. */
@@ -166,8 +226,9 @@ public final class OperationRunner {
               + lastProbe.outcome().reason()
               + "): "
               + lastProbe.message()
-              + ".");
-    } else if (op.getStep() == OperationStep.ActivatingTarget) {
+              + "."
+              + StepErrors.verdictSuffix(op));
+    } else if (op.getStep() == OperationStep.ActivatingTarget && op.getLastError() == null) {
       fail(
           hub,
           status,
@@ -176,13 +237,19 @@ public final class OperationRunner {
               + target.displayName()
               + " did not become available within "
               + deadline
-              + " s.");
+              + " s."
+              + StepErrors.verdictSuffix(op));
     } else {
       fail(
           hub,
           status,
           RequestReason.StepDeadlineExceeded,
-          "Step " + op.getStep() + " did not finish within " + deadline + " s.");
+          "Step "
+              + op.getStep()
+              + " did not finish within "
+              + deadline
+              + " s."
+              + StepErrors.verdictSuffix(op));
     }
   }
 
@@ -246,6 +313,7 @@ public final class OperationRunner {
     op.getSteps().add(new StepTiming(finished, took.toMillis()));
     op.setStep(OperationSteps.next(finished));
     op.setStepStartedAt(Timestamps.format(now));
+    StepErrors.clear(op);
     afterWrite.add(written -> metrics.stepFinished(op.getType(), finished, took));
   }
 
@@ -283,11 +351,21 @@ public final class OperationRunner {
         });
   }
 
-  /** Lifts the writers' fence from a region that is reachable; a lost one has none to lift. */
+  /**
+   * Lifts the writers' fence from a region that is reachable; a lost one has none to lift. Best
+   * effort: the operation ends whether or not this works, and a fence left behind is lifted by a
+   * later pass once no operation runs (see RegistryMirror), as desired state.
+   */
   private void unfreeze(IoTHub hub, String regionId) {
     Region region = regions.find(regionId).orElse(null);
-    if (region != null && client.namespaces().withName(region.namespace()).get() != null) {
-      new RegistryStore(client).unfreeze(hub, region);
+    try {
+      if (region != null && client.namespaces().withName(region.namespace()).get() != null) {
+        new RegistryStore(client).unfreeze(hub, region);
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "hub %s/%s: could not lift the registry fence in %s yet, a later pass will: %s",
+          hub.getMetadata().getNamespace(), hub.getMetadata().getName(), regionId, ErrorText.of(e));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,8 @@ public final class RegistryMirror {
   /** How often an unchanged standby copy is confirmed, moving standbySyncedAt forward. */
   static final Duration CHECK = Duration.ofMinutes(1);
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(RegistryMirror.class);
   private final KubernetesClient client;
 
   public RegistryMirror(KubernetesClient client) {
@@ -48,10 +51,26 @@ public final class RegistryMirror {
       // A fence left by an operation that ended in a crash: lift it so devices can register.
       new RegistryStore(client).unfreeze(hub, current);
     }
+    if (!frozen && standbyExists && inRegion(shards, standby).anyMatch(RegistryStore::isFrozen)) {
+      // The fence of a completed operation's source, when lifting it failed at the time.
+      new RegistryStore(client).unfreeze(hub, standby);
+    }
+    String standbyError = null;
     if (!frozen && currentExists && standbyExists) {
       if (!here.checksum().equals(there.checksum())) {
-        new RegistryMigration(client).migrate(hub, current, standby, now, n -> {});
-        syncedAt = Timestamps.format(now);
+        try {
+          new RegistryMigration(client).migrate(hub, current, standby, now, n -> {});
+          syncedAt = Timestamps.format(now);
+        } catch (RuntimeException e) {
+          // The hub serves without it; the standby stays as old as it is, and says why.
+          standbyError = ErrorText.of(e);
+          LOG.warnf(
+              "hub %s/%s: the registry copy to %s failed, it is retried: %s",
+              hub.getMetadata().getNamespace(),
+              hub.getMetadata().getName(),
+              standby.id(),
+              standbyError);
+        }
       } else if (syncedAt == null
           || Duration.between(Timestamps.parse(syncedAt), now).compareTo(CHECK) > 0) {
         syncedAt = Timestamps.format(now);
@@ -62,6 +81,7 @@ public final class RegistryMirror {
     registry.setChecksum(here.checksum());
     registry.setFrozen(frozen);
     registry.setStandbySyncedAt(syncedAt);
+    registry.setStandbyError(standbyError);
     return registry;
   }
 
