@@ -16,7 +16,7 @@ public class DeviceImportStatus {
 
   @JsonPropertyDescription(
       "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, SecretNotFound,"
-          + " InvalidRecords, RegistryFull, OperatorError.")
+          + " InvalidRecords, ImportTooLarge, RegistryFull, OperatorError.")
   private String reason;
 
   @JsonPropertyDescription("What happened and what to do, in a sentence.")

@@ -6,6 +6,7 @@ import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
+import dev.iothub.operator.registry.DeviceImportFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -60,7 +61,21 @@ public class OperatorBeans {
         config.retryInitialDelay(),
         config.retryMaxDelay(),
         config.historyLimit(),
-        config.watchedRegionNamespaces().orElse(Set.of()));
+        config.watchedRegionNamespaces().orElse(Set.of()),
+        importLimits(config.deviceImport()));
+  }
+
+  private static DeviceImportFile.Limits importLimits(IoTHubConfig.DeviceImport limits) {
+    // The record refuses a limit below 1; say which property it came from.
+    try {
+      return new DeviceImportFile.Limits(
+          limits.maxSecretBytes(), limits.maxSecretLines(), limits.maxRecords(), limits.maxBytes());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "iothub.device-import.max-secret-bytes, max-secret-lines, max-records and max-bytes"
+              + " must each be at least 1",
+          e);
+    }
   }
 
   /**
