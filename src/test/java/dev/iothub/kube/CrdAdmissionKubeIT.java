@@ -366,6 +366,12 @@ class CrdAdmissionKubeIT {
             "41 characters",
             set("spec.location", "a".repeat(41))),
         refused(
+            "IoTHub spec.location maxLength",
+            Op.CREATE,
+            HUB,
+            "41 characters",
+            set("spec.location", "a".repeat(41))),
+        refused(
             "IoTHub spec.location " + IMMUTABLE,
             Op.UPDATE,
             HUB,
@@ -377,6 +383,12 @@ class CrdAdmissionKubeIT {
             HUB,
             "with a space",
             set("spec.broker.image", "eclipse mosquitto")),
+        refused(
+            "IoTHub spec.broker.image maxLength",
+            Op.CREATE,
+            HUB,
+            "513 characters",
+            set("spec.broker.image", "registry.example.com/" + "m".repeat(490) + ":2")),
         refused(
             "IoTHub spec.broker.replicas minimum",
             Op.CREATE,
@@ -579,6 +591,12 @@ class CrdAdmissionKubeIT {
             "129 characters",
             set("spec.deviceId", "d".repeat(129))),
         refused(
+            "Device spec.deviceId maxLength",
+            Op.CREATE,
+            DEVICE,
+            "129 characters",
+            set("spec.deviceId", "d".repeat(129))),
+        refused(
             "Device spec.deviceId pattern", Op.CREATE, DEVICE, "empty", set("spec.deviceId", "")),
         refused(
             "Device spec.deviceId " + IMMUTABLE,
@@ -599,6 +617,12 @@ class CrdAdmissionKubeIT {
             DEVICE,
             "Pump_Key",
             set("spec.keySecretName", "Pump_Key")),
+        refused(
+            "Device spec.keySecretName maxLength",
+            Op.CREATE,
+            DEVICE,
+            "254 characters",
+            set("spec.keySecretName", "k".repeat(254))),
         // DeviceImport
         refused("DeviceImport <root> required spec", Op.CREATE, IMPORT, "no spec", remove("spec")),
         refused(
@@ -631,6 +655,12 @@ class CrdAdmissionKubeIT {
             IMPORT,
             "none",
             set("spec.secretNames", List.of())),
+        refused(
+            "DeviceImport spec.secretNames[0] maxLength",
+            Op.CREATE,
+            IMPORT,
+            "a 254-character name",
+            set("spec.secretNames", List.of("s".repeat(254)))),
         refused(
             "DeviceImport spec.secretNames maxItems",
             Op.CREATE,
@@ -680,6 +710,21 @@ class CrdAdmissionKubeIT {
         accepted(Op.STATUS, REQUEST, "phase Succeeded", set("status.phase", "Succeeded")),
         accepted(Op.CREATE, DEVICE, "as it is", o -> o),
         accepted(Op.CREATE, DEVICE, "128-character id", set("spec.deviceId", "d".repeat(128))),
+        accepted(
+            Op.CREATE,
+            DEVICE,
+            "253-character key Secret name",
+            set("spec.keySecretName", "k".repeat(253))),
+        accepted(
+            Op.CREATE,
+            HUB,
+            "a 512-character image",
+            set("spec.broker.image", "registry.example.com/" + "m".repeat(489) + ":2")),
+        accepted(
+            Op.CREATE,
+            IMPORT,
+            "a 253-character Secret name",
+            set("spec.secretNames", List.of("s".repeat(253)))),
         accepted(
             Op.CREATE,
             DEVICE,

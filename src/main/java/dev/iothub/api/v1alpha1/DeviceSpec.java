@@ -19,6 +19,9 @@ public class DeviceSpec {
   /** Azure IoT Hub's device id rules: up to 128 of these characters. */
   public static final String ID_PATTERN = "^[A-Za-z0-9\\-.%_*?!(),=@$']{1,128}$";
 
+  /** Longest device id; also stated as maxLength, so the API server bounds it before any rule. */
+  public static final int MAX_ID_LENGTH = 128;
+
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = IoTHub.MAX_NAME_LENGTH)
@@ -27,6 +30,7 @@ public class DeviceSpec {
   private String hubName;
 
   @Pattern(ID_PATTERN)
+  @Size(max = MAX_ID_LENGTH)
   @ValidationRule(
       value = "self == oldSelf",
       message = "deviceId is immutable: devices connect with it; create a new Device")
@@ -40,6 +44,7 @@ public class DeviceSpec {
   private Boolean enabled;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = IoTHub.MAX_OBJECT_NAME_LENGTH)
   @JsonPropertyDescription(
       "An existing Secret in this namespace whose key primaryKey is the device key. When unset,"
           + " the operator generates a key into the Secret <name>-key, with a connection string.")

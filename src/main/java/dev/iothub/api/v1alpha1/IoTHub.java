@@ -57,6 +57,9 @@ public class IoTHub extends CustomResource<IoTHubSpec, IoTHubStatus> implements 
    */
   public static final int MAX_NAME_LENGTH = 50;
 
+  /** Longest name of another Kubernetes object (a Secret): a DNS subdomain. */
+  public static final int MAX_OBJECT_NAME_LENGTH = 253;
+
   @Override
   @Required
   @JsonPropertyDescription("Desired state of the hub: its primary location and broker settings.")
