@@ -4,42 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.iothub.operator.broker.DeviceKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import dev.iothub.testing.GzipBomb;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class DeviceImportFileTest {
   static final DeviceImportFile.Limits DEFAULTS = DeviceImportFile.Limits.defaults();
 
-  /**
-   * A gzip bomb: {@code members} copies of one gzip member of 64 MiB of zeros (about 64 KB each);
-   * gzip readers inflate concatenated members one after the other, so 10 copies are ~640 KB of gzip
-   * (a Secret takes up to 1 MiB) that inflate to 640 MiB, more than the chart's heap.
-   */
-  static byte[] bomb(int members) {
-    ByteArrayOutputStream one = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(one, 1 << 16)) {
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 64; i++) {
-        gz.write(zeros);
-      }
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    for (int i = 0; i < members; i++) {
-      all.writeBytes(one.toByteArray());
-    }
-    return all.toByteArray();
-  }
-
   @Test
   void aGzipBombIsRefusedAtTheLimitWithoutInflatingIt() {
-    byte[] bomb = bomb(10);
+    byte[] bomb = GzipBomb.of(10);
     assertThat(bomb.length).isLessThan(1024 * 1024);
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();

@@ -11,6 +11,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.region.Region;
+import dev.iothub.testing.GzipBomb;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -101,7 +102,7 @@ class DeviceImportMockTest {
   @Test
   void aGzipBombIsRefusedQuicklyAndTheOperatorKeepsServing() {
     // ~640 KB of gzip that inflates to 640 MiB: more than the chart's 512 MiB heap.
-    byte[] bomb = DeviceImportFileTest.bomb(10);
+    byte[] bomb = GzipBomb.of(10);
     secret("bomb-0", bomb);
     long started = System.nanoTime();
     create("bomb", List.of("bomb-0"));
