@@ -379,6 +379,12 @@ class CrdAdmissionKubeIT {
             "with a space",
             set("spec.broker.image", "eclipse mosquitto")),
         refused(
+            "IoTHub spec.broker.resources rule !has(self.claims)",
+            Op.CREATE,
+            HUB,
+            "a resource claim",
+            set("spec.broker.resources.claims", List.of(Map.of("name", "gpu")))),
+        refused(
             "IoTHub spec.broker.image maxLength",
             Op.CREATE,
             HUB,
