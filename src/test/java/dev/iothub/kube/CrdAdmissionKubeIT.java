@@ -314,6 +314,32 @@ class CrdAdmissionKubeIT {
       "Device spec rule has(self.deviceId) == has(oldSelf.deviceId)";
 
   static Stream<Case> refusals() {
+    return Stream.concat(declaredRefusals(), statusLengthRefusals());
+  }
+
+  /**
+   * One refusal per maxLength of a status string, built from crds/: the stored object with a status
+   * holding that one string a character too long. The operator's writers keep to these bounds
+   * (messages are cut), and the server holds them to it.
+   */
+  static Stream<Case> statusLengthRefusals() {
+    Map<String, String> stored =
+        Map.of("IoTHub", HUB, "FailoverRequest", REQUEST, "Device", DEVICE, "DeviceImport", IMPORT);
+    return constraints().values().stream()
+        .filter(c -> c.keyword().equals("maxLength") && c.path().startsWith("status."))
+        .map(
+            c -> {
+              int max = c.at().get("maxLength").asInt();
+              return refused(
+                  c.id(),
+                  Op.STATUS,
+                  stored.get(c.kind()),
+                  (max + 1) + " characters",
+                  o -> withAt(o, c.path(), "x".repeat(max + 1)));
+            });
+  }
+
+  static Stream<Case> declaredRefusals() {
     return Stream.of(
         // IoTHub
         refused(NAME_LENGTH, Op.CREATE, HUB, "51 characters", set("metadata.name", "h".repeat(51))),
@@ -990,6 +1016,32 @@ class CrdAdmissionKubeIT {
 
   static ObjectNode withStatusOf(ObjectNode object, String fixture) {
     return with(object, "status", fixture(fixture).get("status"));
+  }
+
+  /**
+   * A copy with {@code value} at a path of {@link #constraints()}: dotted, where {@code name[0]} is
+   * the first element of a list (created, as an empty object, when the list has none).
+   */
+  static ObjectNode withAt(ObjectNode object, String path, String value) {
+    ObjectNode copy = object.deepCopy();
+    String[] parts = path.split("\\.");
+    ObjectNode parent = copy;
+    for (int i = 0; i < parts.length - 1; i++) {
+      String part = parts[i];
+      if (part.endsWith("[0]")) {
+        String name = part.substring(0, part.length() - "[0]".length());
+        JsonNode list = parent.get(name);
+        parent =
+            list != null && list.isArray() && !list.isEmpty()
+                ? (ObjectNode) list.get(0)
+                : parent.putArray(name).addObject();
+      } else {
+        JsonNode child = parent.get(part);
+        parent = child != null && child.isObject() ? (ObjectNode) child : parent.putObject(part);
+      }
+    }
+    parent.put(parts[parts.length - 1], value);
+    return copy;
   }
 
   /** A copy with {@code value} at the dotted {@code path} (objects on the way are created). */

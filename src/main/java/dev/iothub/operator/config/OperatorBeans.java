@@ -31,6 +31,9 @@ public class OperatorBeans {
 
   public static final String ADJUSTABLE = "adjustable";
 
+  /** Hub name (50), namespace (63), ".svc." and this stay within a DNS name's 253 characters. */
+  static final int MAX_CLUSTER_DOMAIN_LENGTH = 128;
+
   @Produces
   @Singleton
   OperatorSettings settings(IoTHubConfig config) {
@@ -48,6 +51,11 @@ public class OperatorBeans {
               + config.historyLimit()
               + "; it must be between 1 and "
               + IoTHubConfig.MAX_HISTORY_LIMIT);
+    }
+    if (config.clusterDomain().length() > MAX_CLUSTER_DOMAIN_LENGTH) {
+      // The hub's host name (<hub>.<namespace>.svc.<domain>) is a DNS name in the hub's status.
+      throw new IllegalArgumentException(
+          "iothub.cluster-domain is longer than " + MAX_CLUSTER_DOMAIN_LENGTH + " characters");
     }
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),

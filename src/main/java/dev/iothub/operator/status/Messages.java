@@ -1,13 +1,15 @@
 package dev.iothub.operator.status;
 
+import dev.iothub.api.v1alpha1.IoTHub;
+
 /**
  * Bounds the sentences the operator writes into statuses, conditions and Events: a message may
  * embed other text (an exception's message, a condition's message), so its length is fixed here
  * rather than trusted, and no status write can grow past what the API server stores.
  */
 public final class Messages {
-  /** Longest message written; a sentence a person acts on is far shorter. */
-  public static final int MAX_LENGTH = 1024;
+  /** Longest message written (the CRDs' maxLength); a sentence a person acts on is far shorter. */
+  public static final int MAX_LENGTH = IoTHub.MAX_MESSAGE_LENGTH;
 
   private static final String CUT = "...";
 
