@@ -200,6 +200,11 @@ application.properties of the operator, as a dict of key -> value (rendered sort
 {{- $_ := set $p "iothub.retry-initial-delay" .Values.reconcile.retryInitialDelay }}
 {{- $_ := set $p "iothub.retry-max-delay" .Values.reconcile.retryMaxDelay }}
 {{- $_ := set $p "iothub.history-limit" (toString .Values.reconcile.historyLimit) }}
+{{- /* int64 first: YAML numbers are floats to Helm, and toString would write 1.6777216e+07. */}}
+{{- $_ := set $p "iothub.device-import.max-secret-bytes" (.Values.deviceImport.maxSecretBytes | int64 | toString) }}
+{{- $_ := set $p "iothub.device-import.max-secret-lines" (.Values.deviceImport.maxSecretLines | int64 | toString) }}
+{{- $_ := set $p "iothub.device-import.max-records" (.Values.deviceImport.maxRecords | int64 | toString) }}
+{{- $_ := set $p "iothub.device-import.max-bytes" (.Values.deviceImport.maxBytes | int64 | toString) }}
 {{- $_ := set $p "iothub.failover.max-failovers-per-window" (toString .Values.failover.maxFailoversPerWindow) }}
 {{- $_ := set $p "iothub.failover.max-failbacks-per-window" (toString .Values.failover.maxFailbacksPerWindow) }}
 {{- $_ := set $p "iothub.failover.quota-window" .Values.failover.quotaWindow }}

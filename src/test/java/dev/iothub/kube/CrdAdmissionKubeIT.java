@@ -315,6 +315,32 @@ class CrdAdmissionKubeIT {
       "Device spec rule has(self.deviceId) == has(oldSelf.deviceId)";
 
   static Stream<Case> refusals() {
+    return Stream.concat(declaredRefusals(), statusLengthRefusals());
+  }
+
+  /**
+   * One refusal per maxLength of a status string, built from crds/: the stored object with a status
+   * holding that one string a character too long. The operator's writers keep to these bounds
+   * (messages are cut), and the server holds them to it.
+   */
+  static Stream<Case> statusLengthRefusals() {
+    Map<String, String> stored =
+        Map.of("IoTHub", HUB, "FailoverRequest", REQUEST, "Device", DEVICE, "DeviceImport", IMPORT);
+    return constraints().values().stream()
+        .filter(c -> c.keyword().equals("maxLength") && c.path().startsWith("status."))
+        .map(
+            c -> {
+              int max = c.at().get("maxLength").asInt();
+              return refused(
+                  c.id(),
+                  Op.STATUS,
+                  stored.get(c.kind()),
+                  (max + 1) + " characters",
+                  o -> withAt(o, c.path(), "x".repeat(max + 1)));
+            });
+  }
+
+  static Stream<Case> declaredRefusals() {
     return Stream.of(
         // IoTHub
         refused(NAME_LENGTH, Op.CREATE, HUB, "51 characters", set("metadata.name", "h".repeat(51))),
@@ -360,8 +386,9 @@ class CrdAdmissionKubeIT {
             set("spec.location", "2westus")),
         refused("IoTHub spec.location pattern", Op.CREATE, HUB, "w", set("spec.location", "w")),
         refused("IoTHub spec.location pattern", Op.CREATE, HUB, "empty", set("spec.location", "")),
+        // Too long is refused by maxLength alone: the server then skips the pattern.
         refused(
-            "IoTHub spec.location pattern",
+            "IoTHub spec.location maxLength",
             Op.CREATE,
             HUB,
             "41 characters",
@@ -378,6 +405,18 @@ class CrdAdmissionKubeIT {
             HUB,
             "with a space",
             set("spec.broker.image", "eclipse mosquitto")),
+        refused(
+            "IoTHub spec.broker.resources rule !has(self.claims)",
+            Op.CREATE,
+            HUB,
+            "a resource claim",
+            set("spec.broker.resources.claims", List.of(Map.of("name", "gpu")))),
+        refused(
+            "IoTHub spec.broker.image maxLength",
+            Op.CREATE,
+            HUB,
+            "513 characters",
+            set("spec.broker.image", "registry.example.com/" + "m".repeat(490) + ":2")),
         refused(
             "IoTHub spec.broker.replicas minimum",
             Op.CREATE,
@@ -574,7 +613,7 @@ class CrdAdmissionKubeIT {
             "pump 42",
             set("spec.deviceId", "pump 42")),
         refused(
-            "Device spec.deviceId pattern",
+            "Device spec.deviceId maxLength",
             Op.CREATE,
             DEVICE,
             "129 characters",
@@ -612,6 +651,12 @@ class CrdAdmissionKubeIT {
             DEVICE,
             "Pump_Key",
             set("spec.keySecretName", "Pump_Key")),
+        refused(
+            "Device spec.keySecretName maxLength",
+            Op.CREATE,
+            DEVICE,
+            "254 characters",
+            set("spec.keySecretName", "k".repeat(254))),
         // DeviceImport
         refused("DeviceImport <root> required spec", Op.CREATE, IMPORT, "no spec", remove("spec")),
         refused(
@@ -644,6 +689,12 @@ class CrdAdmissionKubeIT {
             IMPORT,
             "none",
             set("spec.secretNames", List.of())),
+        refused(
+            "DeviceImport spec.secretNames[0] maxLength",
+            Op.CREATE,
+            IMPORT,
+            "a 254-character name",
+            set("spec.secretNames", List.of("s".repeat(254)))),
         refused(
             "DeviceImport spec.secretNames maxItems",
             Op.CREATE,
@@ -693,6 +744,21 @@ class CrdAdmissionKubeIT {
         accepted(Op.STATUS, REQUEST, "phase Succeeded", set("status.phase", "Succeeded")),
         accepted(Op.CREATE, DEVICE, "as it is", o -> o),
         accepted(Op.CREATE, DEVICE, "128-character id", set("spec.deviceId", "d".repeat(128))),
+        accepted(
+            Op.CREATE,
+            DEVICE,
+            "253-character key Secret name",
+            set("spec.keySecretName", "k".repeat(253))),
+        accepted(
+            Op.CREATE,
+            HUB,
+            "a 512-character image",
+            set("spec.broker.image", "registry.example.com/" + "m".repeat(489) + ":2")),
+        accepted(
+            Op.CREATE,
+            IMPORT,
+            "a 253-character Secret name",
+            set("spec.secretNames", List.of("s".repeat(253)))),
         accepted(
             Op.CREATE,
             DEVICE,
@@ -963,6 +1029,32 @@ class CrdAdmissionKubeIT {
 
   static ObjectNode withStatusOf(ObjectNode object, String fixture) {
     return with(object, "status", fixture(fixture).get("status"));
+  }
+
+  /**
+   * A copy with {@code value} at a path of {@link #constraints()}: dotted, where {@code name[0]} is
+   * the first element of a list (created, as an empty object, when the list has none).
+   */
+  static ObjectNode withAt(ObjectNode object, String path, String value) {
+    ObjectNode copy = object.deepCopy();
+    String[] parts = path.split("\\.");
+    ObjectNode parent = copy;
+    for (int i = 0; i < parts.length - 1; i++) {
+      String part = parts[i];
+      if (part.endsWith("[0]")) {
+        String name = part.substring(0, part.length() - "[0]".length());
+        JsonNode list = parent.get(name);
+        parent =
+            list != null && list.isArray() && !list.isEmpty()
+                ? (ObjectNode) list.get(0)
+                : parent.putArray(name).addObject();
+      } else {
+        JsonNode child = parent.get(part);
+        parent = child != null && child.isObject() ? (ObjectNode) child : parent.putObject(part);
+      }
+    }
+    parent.put(parts[parts.length - 1], value);
+    return copy;
   }
 
   /** A copy with {@code value} at the dotted {@code path} (objects on the way are created). */

@@ -19,6 +19,7 @@ import dev.iothub.operator.failover.ProcessedRequests;
 import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.status.StatusBudget;
+import dev.iothub.testing.GzipBomb;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -297,6 +298,44 @@ class LimitsKubeIT {
     return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName(name).get();
   }
 
+  @Test
+  @Order(6)
+  void aGzipBombIsRefusedAndTheOperatorWithTheChartsHeapServesOn() {
+    // ~640 KB of gzip (a Secret holds 1 MiB) that inflates to 640 MiB, more than -Xmx512m: the
+    // operator used to inflate it whole, run out of memory, and crash-loop on the retried import.
+    byte[] bomb = GzipBomb.of(10);
+    cluster
+        .admin()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("bomb-devices")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData(DeviceImportSpec.RECORDS_KEY, Base64.getEncoder().encodeToString(bomb))
+                .build())
+        .create();
+    createImportOf("bomb", List.of("bomb-devices"));
+
+    DeviceImport refused = awaitTerminal("bomb");
+    assertThat(refused.getStatus().getPhase()).isEqualTo(DeviceImportPhase.Failed);
+    assertThat(refused.getStatus().getReason()).isEqualTo("ImportTooLarge");
+    assertThat(refused.getStatus().getMessage())
+        .contains("Secret bomb-devices inflates to more than 16777216 bytes");
+    assertThat(operator.alive()).isTrue();
+
+    // It serves on: a small import of the same hub runs.
+    long before = devices();
+    createImport("after-bomb", 5);
+    DeviceImport done = awaitTerminal("after-bomb");
+    assertThat(done.getStatus().getPhase())
+        .as(done.getStatus().getMessage())
+        .isEqualTo(DeviceImportPhase.Succeeded);
+    await().atMost(WAIT).until(() -> devices() == before + 5);
+    assertThat(operator.log()).doesNotContain("OutOfMemoryError");
+    assertThat(operator.alive()).isTrue();
+  }
+
   static void request(String name) {
     cluster.apply(
         String.join(
@@ -336,12 +375,21 @@ class LimitsKubeIT {
                     Base64.getEncoder().encodeToString(DeviceImportFile.compress(csv.toString())))
                 .build())
         .create();
+    createImportOf(cluster, ns, hub, name, List.of(name + "-devices"));
+  }
+
+  static void createImportOf(String name, List<String> secrets) {
+    createImportOf(cluster, NS, "fleet", name, secrets);
+  }
+
+  static void createImportOf(
+      RealCluster cluster, String ns, String hub, String name, List<String> secrets) {
     DeviceImport job = new DeviceImport();
     job.getMetadata().setName(name);
     job.getMetadata().setNamespace(ns);
     DeviceImportSpec spec = new DeviceImportSpec();
     spec.setHubName(hub);
-    spec.setSecretNames(List.of(name + "-devices"));
+    spec.setSecretNames(secrets);
     job.setSpec(spec);
     cluster.admin().resource(job).create();
   }

@@ -192,6 +192,11 @@ class ChartConfigurationIT {
         .containsEntry("iothub.retry-initial-delay", "PT1S")
         .containsEntry("iothub.retry-max-delay", "PT1M")
         .containsEntry("iothub.history-limit", "50")
+        // Written as integers, never as 3.3554432e+07.
+        .containsEntry("iothub.device-import.max-secret-bytes", "33554432")
+        .containsEntry("iothub.device-import.max-secret-lines", "400000")
+        .containsEntry("iothub.device-import.max-records", "1000000")
+        .containsEntry("iothub.device-import.max-bytes", "268435456")
         .containsEntry("iothub.leader-election.lease-name", "hubs-operator-lease")
         .containsEntry("quarkus.log.level", "DEBUG")
         .containsEntry("quarkus.log.category.\"dev.iothub\".level", "TRACE")

@@ -2,15 +2,18 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The failover or failback that is running on a hub: the state machine of the operation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ActiveOperation {
+  @Size(max = IoTHub.MAX_OBJECT_NAME_LENGTH)
   @JsonPropertyDescription("Name of the FailoverRequest that started the operation.")
   private String requestName;
 
+  @Size(max = IoTHub.MAX_UID_LENGTH)
   @JsonPropertyDescription("UID of the FailoverRequest that started the operation.")
   private String requestUid;
 
@@ -26,9 +29,11 @@ public class ActiveOperation {
   @JsonPropertyDescription("The step that runs now.")
   private OperationStep step;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the operation was accepted (RFC 3339).")
   private String startedAt;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the current step started (RFC 3339).")
   private String stepStartedAt;
 
@@ -54,9 +59,11 @@ public class ActiveOperation {
       "The last error of the current step (exception type, HTTP code and the API server's"
           + " message, at most 512 characters); the step retries it until its deadline. Cleared"
           + " when the step advances.")
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   private String lastError;
 
   @JsonPropertyDescription("When the current step last failed (RFC 3339).")
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   private String lastErrorAt;
 
   @JsonPropertyDescription(

@@ -10,6 +10,11 @@ public enum DeviceImportReason {
   SecretNotFound,
   /** The file has bad lines: nothing was imported. */
   InvalidRecords,
+  /**
+   * The file is over one of the operator's import limits (bytes or lines of a Secret, records or
+   * bytes of the import): nothing was imported.
+   */
+  ImportTooLarge,
   /** The records do not fit the hub's registry shards: nothing was imported. */
   RegistryFull,
   /** The operator failed in a way it retries; the message says what failed. */

@@ -29,7 +29,7 @@ public class DeviceImportSpec {
           + RECORDS_KEY
           + ": gzip-compressed CSV lines deviceId,primaryKey[,enabled]. Several Secrets carry a"
           + " file larger than one object may hold.")
-  private List<String> secretNames;
+  private List<@Size(max = IoTHub.MAX_OBJECT_NAME_LENGTH) String> secretNames;
 
   public String getHubName() {
     return hubName;

@@ -2,6 +2,7 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeviceImportStatus {
@@ -14,14 +15,17 @@ public class DeviceImportStatus {
   @JsonPropertyDescription("Device records written to the registry.")
   private Long devicesImported;
 
+  @Size(max = IoTHub.MAX_REASON_LENGTH)
   @JsonPropertyDescription(
       "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, SecretNotFound,"
-          + " InvalidRecords, RegistryFull, OperatorError.")
+          + " InvalidRecords, ImportTooLarge, RegistryFull, OperatorError.")
   private String reason;
 
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   @JsonPropertyDescription("What happened and what to do, in a sentence.")
   private String message;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the import finished (RFC 3339).")
   private String completionTime;
 

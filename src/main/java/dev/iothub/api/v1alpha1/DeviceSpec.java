@@ -22,6 +22,9 @@ public class DeviceSpec {
   /** The operator's own broker users (operator.broker.ServiceUser) are no device's id. */
   public static final String NOT_RESERVED = "!(self in ['iothub-backend', 'iothub-probe'])";
 
+  /** Longest device id; also stated as maxLength, so the API server bounds it before any rule. */
+  public static final int MAX_ID_LENGTH = 128;
+
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = IoTHub.MAX_NAME_LENGTH)
@@ -30,6 +33,7 @@ public class DeviceSpec {
   private String hubName;
 
   @Pattern(ID_PATTERN)
+  @Size(max = MAX_ID_LENGTH)
   @ValidationRule(
       value = NOT_RESERVED,
       message =
@@ -49,6 +53,7 @@ public class DeviceSpec {
   private Boolean enabled;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = IoTHub.MAX_OBJECT_NAME_LENGTH)
   @JsonPropertyDescription(
       "An existing Secret in this namespace whose key primaryKey is the device key. When unset,"
           + " the operator generates a key into the Secret <name>-key, with a connection string.")

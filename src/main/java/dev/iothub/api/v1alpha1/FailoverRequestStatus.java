@@ -2,6 +2,8 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,25 +37,31 @@ public class FailoverRequestStatus {
   @JsonPropertyDescription("Device records migrated so far.")
   private Long devicesMigrated;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the hub accepted the request (RFC 3339).")
   private String startTime;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the request reached a final phase (RFC 3339).")
   private String completionTime;
 
+  @Size(max = IoTHub.MAX_REASON_LENGTH)
   @JsonPropertyDescription(
       "Why the request was rejected or failed, CamelCase: ConfirmationMismatch, HubNotFound,"
           + " NotPaired, QuotaExceeded, TooSoon, OperationInProgress, AlreadyProcessed, ...")
   private String reason;
 
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   @JsonPropertyDescription("What happened and what to do, in a sentence.")
   private String message;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription(
       "When rejected for a reason that waiting cures: the earliest time (RFC 3339) a new request"
           + " will be allowed.")
   private String retryAfter;
 
+  @SchemaFrom(type = ConditionSchema.List.class)
   @JsonPropertyDescription("Conditions of the request.")
   private List<Condition> conditions = new ArrayList<>();
 

@@ -57,6 +57,36 @@ public class IoTHub extends CustomResource<IoTHubSpec, IoTHubStatus> implements 
    */
   public static final int MAX_NAME_LENGTH = 50;
 
+  /** Longest name of another Kubernetes object (a Secret): a DNS subdomain. */
+  public static final int MAX_OBJECT_NAME_LENGTH = 253;
+
+  // Bounds of the status strings the operator writes; each writer keeps within them (messages are
+  // cut, region names are checked when the operator starts), so no status write is ever refused.
+
+  /** Longest status message: a sentence, or one cut to this length. */
+  public static final int MAX_MESSAGE_LENGTH = 1024;
+
+  /** Longest status reason (a CamelCase enum name). */
+  public static final int MAX_REASON_LENGTH = 128;
+
+  /** Longest timestamp (RFC 3339). */
+  public static final int MAX_TIME_LENGTH = 64;
+
+  /** Longest object uid. */
+  public static final int MAX_UID_LENGTH = 64;
+
+  /** Longest region id (it names a namespace, a DNS label). */
+  public static final int MAX_REGION_ID_LENGTH = 63;
+
+  /** Longest region display name. */
+  public static final int MAX_DISPLAY_NAME_LENGTH = 64;
+
+  /** Longest host name (DNS). */
+  public static final int MAX_HOST_NAME_LENGTH = 253;
+
+  /** Longest checksum (hex of a SHA-256 is 64). */
+  public static final int MAX_CHECKSUM_LENGTH = 128;
+
   @Override
   @Required
   @JsonPropertyDescription("Desired state of the hub: its primary location and broker settings.")

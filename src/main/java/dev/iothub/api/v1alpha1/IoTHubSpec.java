@@ -5,12 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IoTHubSpec {
   @Required
   @Pattern("^[a-z][a-z0-9]{1,39}$")
+  @Size(max = 40)
   @ValidationRule(
       value = "self == oldSelf",
       message =

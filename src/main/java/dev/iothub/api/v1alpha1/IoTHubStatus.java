@@ -2,6 +2,8 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ public class IoTHubStatus {
           + " geo-pair.")
   private LocationRef failoverLocation;
 
+  @Size(max = IoTHub.MAX_HOST_NAME_LENGTH)
   @JsonPropertyDescription(
       "Stable DNS name of the hub's MQTT endpoint; it does not change on failover.")
   private String hostName;
@@ -54,9 +57,11 @@ public class IoTHubStatus {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private Map<String, String> processedRequests = new TreeMap<>();
 
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   @JsonPropertyDescription("What the hub is doing, in a sentence, like the portal's banner.")
   private String message;
 
+  @SchemaFrom(type = ConditionSchema.List.class)
   @JsonPropertyDescription("Ready and OperationInProgress conditions.")
   private List<Condition> conditions = new ArrayList<>();
 

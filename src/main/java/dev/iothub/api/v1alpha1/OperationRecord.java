@@ -2,15 +2,18 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A finished failover or failback, kept in the hub's bounded history. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OperationRecord {
+  @Size(max = IoTHub.MAX_OBJECT_NAME_LENGTH)
   @JsonPropertyDescription("Name of the FailoverRequest.")
   private String requestName;
 
+  @Size(max = IoTHub.MAX_UID_LENGTH)
   @JsonPropertyDescription("UID of the FailoverRequest.")
   private String requestUid;
 
@@ -27,20 +30,25 @@ public class OperationRecord {
       "Succeeded or Failed for an operation that ran; Rejected for a request the hub refused.")
   private RequestPhase result;
 
+  @Size(max = IoTHub.MAX_REASON_LENGTH)
   @JsonPropertyDescription("Why the operation failed (CamelCase), when it did.")
   private String reason;
 
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   @JsonPropertyDescription("What happened, in a sentence.")
   private String message;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription(
       "For a rejected request that waiting cures: the earliest time (RFC 3339) a new request will"
           + " be allowed.")
   private String retryAfter;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the operation was accepted (RFC 3339).")
   private String startedAt;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription("When the operation ended (RFC 3339).")
   private String completedAt;
 

@@ -2,6 +2,7 @@ package dev.iothub.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 /** The device registry as the operator last observed it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -9,6 +10,7 @@ public class RegistryStatus {
   @JsonPropertyDescription("Number of device records in the registry of the current region.")
   private Long devices;
 
+  @Size(max = IoTHub.MAX_CHECKSUM_LENGTH)
   @JsonPropertyDescription("Checksum of the device records of the current region.")
   private String checksum;
 
@@ -16,6 +18,7 @@ public class RegistryStatus {
       "True while an operation runs: registry writes wait until it completes, then apply.")
   private Boolean frozen;
 
+  @Size(max = IoTHub.MAX_TIME_LENGTH)
   @JsonPropertyDescription(
       "When the copy of the registry in the failover region was last written (RFC 3339); absent"
           + " when that region holds no copy. A failover away from a lost region serves this copy.")
@@ -25,6 +28,7 @@ public class RegistryStatus {
       "Why the last copy of the registry to the failover region failed, when it did (exception"
           + " type, HTTP code and the API server's message, at most 512 characters). The copy is"
           + " retried; the standby copy is as old as standbySyncedAt.")
+  @Size(max = IoTHub.MAX_MESSAGE_LENGTH)
   private String standbyError;
 
   public Long getDevices() {

@@ -34,7 +34,7 @@ public interface IoTHubConfig {
   Duration retryMaxDelay();
 
   /** Most finished operations a hub's status may keep (records are about 1.5 KB at most). */
-  int MAX_HISTORY_LIMIT = 100;
+  int MAX_HISTORY_LIMIT = 50;
 
   /** Finished operations kept in a hub's status, 1 to {@link #MAX_HISTORY_LIMIT}. */
   @WithDefault("20")
@@ -42,9 +42,34 @@ public interface IoTHubConfig {
 
   Failover failover();
 
+  DeviceImport deviceImport();
+
   LeaderElection leaderElection();
 
   Probe probe();
+
+  /**
+   * Hard limits of a DeviceImport's file, which comes from users' Secrets: a file over one is
+   * refused (ImportTooLarge) before it can exhaust the operator's memory. The defaults fit a 512
+   * MiB heap.
+   */
+  interface DeviceImport {
+    /** Uncompressed bytes of one Secret's file. */
+    @WithDefault("16777216")
+    long maxSecretBytes();
+
+    /** Lines of one Secret's file, blank lines and comments included. */
+    @WithDefault("200000")
+    long maxSecretLines();
+
+    /** Device records of one import, across its Secrets. */
+    @WithDefault("250000")
+    long maxRecords();
+
+    /** Uncompressed bytes of one import, across its Secrets. */
+    @WithDefault("67108864")
+    long maxBytes();
+  }
 
   interface Probe {
     /**

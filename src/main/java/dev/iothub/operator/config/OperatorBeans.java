@@ -6,7 +6,7 @@ import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
-import dev.iothub.operator.status.StatusBudget;
+import dev.iothub.operator.registry.DeviceImportFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -30,6 +30,9 @@ public class OperatorBeans {
   public static final String CLOCK_PROPERTY = "dev.iothub.playground.clock";
 
   public static final String ADJUSTABLE = "adjustable";
+
+  /** Hub name (50), namespace (63), ".svc." and this stay within a DNS name's 253 characters. */
+  static final int MAX_CLUSTER_DOMAIN_LENGTH = 128;
 
   @Produces
   @Singleton
@@ -68,21 +71,11 @@ public class OperatorBeans {
               + "; it must be between P1D and "
               + FailoverPolicy.MAX_REPLAY_GUARD);
     }
-    overrides.forEach(
-        (id, r) -> {
-          // Region ids and display names are copied into every hub's status and history.
-          if (id.length() > StatusBudget.MAX_REGION_ID
-              || r.displayName().map(String::length).orElse(0)
-                  > StatusBudget.MAX_REGION_DISPLAY_NAME) {
-            throw new IllegalArgumentException(
-                "iothub.regions.\""
-                    + id
-                    + "\": a region id takes at most "
-                    + StatusBudget.MAX_REGION_ID
-                    + " characters and a display-name at most "
-                    + StatusBudget.MAX_REGION_DISPLAY_NAME);
-          }
-        });
+    if (config.clusterDomain().length() > MAX_CLUSTER_DOMAIN_LENGTH) {
+      // The hub's host name (<hub>.<namespace>.svc.<domain>) is a DNS name in the hub's status.
+      throw new IllegalArgumentException(
+          "iothub.cluster-domain is longer than " + MAX_CLUSTER_DOMAIN_LENGTH + " characters");
+    }
     return new OperatorSettings(
         RegionCatalog.build(config.regionNamespaceTemplate(), overrides),
         new FailoverPolicy(
@@ -96,7 +89,21 @@ public class OperatorBeans {
         config.retryInitialDelay(),
         config.retryMaxDelay(),
         config.historyLimit(),
-        config.watchedRegionNamespaces().orElse(Set.of()));
+        config.watchedRegionNamespaces().orElse(Set.of()),
+        importLimits(config.deviceImport()));
+  }
+
+  private static DeviceImportFile.Limits importLimits(IoTHubConfig.DeviceImport limits) {
+    // The record refuses a limit below 1; say which property it came from.
+    try {
+      return new DeviceImportFile.Limits(
+          limits.maxSecretBytes(), limits.maxSecretLines(), limits.maxRecords(), limits.maxBytes());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "iothub.device-import.max-secret-bytes, max-secret-lines, max-records and max-bytes"
+              + " must each be at least 1",
+          e);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.iothub.operator.config;
 
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.operator.region.RegionCatalog;
+import dev.iothub.operator.registry.DeviceImportFile;
 import java.time.Duration;
 import java.util.Set;
 
@@ -12,6 +13,7 @@ import java.util.Set;
  * @param watchedRegionNamespaces namespaces whose broker objects the operator watches; empty means
  *     every namespace (which needs cluster-wide read access)
  * @param historyLimit finished operations kept in a hub's status
+ * @param importLimits hard limits of one DeviceImport's file
  */
 public record OperatorSettings(
     RegionCatalog regions,
@@ -20,7 +22,8 @@ public record OperatorSettings(
     Duration retryInitialDelay,
     Duration retryMaxDelay,
     int historyLimit,
-    Set<String> watchedRegionNamespaces) {
+    Set<String> watchedRegionNamespaces,
+    DeviceImportFile.Limits importLimits) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(
@@ -30,7 +33,8 @@ public record OperatorSettings(
         Duration.ofSeconds(5),
         Duration.ofMinutes(5),
         20,
-        Set.of());
+        Set.of(),
+        DeviceImportFile.Limits.defaults());
   }
 
   public OperatorSettings withFailover(FailoverPolicy policy) {
@@ -41,12 +45,20 @@ public record OperatorSettings(
         retryInitialDelay,
         retryMaxDelay,
         historyLimit,
-        watchedRegionNamespaces);
+        watchedRegionNamespaces,
+        importLimits);
   }
 
   public OperatorSettings withRetry(Duration initial, Duration max) {
     return new OperatorSettings(
-        regions, failover, clusterDomain, initial, max, historyLimit, watchedRegionNamespaces);
+        regions,
+        failover,
+        clusterDomain,
+        initial,
+        max,
+        historyLimit,
+        watchedRegionNamespaces,
+        importLimits);
   }
 
   public OperatorSettings withRegions(RegionCatalog catalog) {
@@ -57,7 +69,20 @@ public record OperatorSettings(
         retryInitialDelay,
         retryMaxDelay,
         historyLimit,
-        watchedRegionNamespaces);
+        watchedRegionNamespaces,
+        importLimits);
+  }
+
+  public OperatorSettings withImportLimits(DeviceImportFile.Limits limits) {
+    return new OperatorSettings(
+        regions,
+        failover,
+        clusterDomain,
+        retryInitialDelay,
+        retryMaxDelay,
+        historyLimit,
+        watchedRegionNamespaces,
+        limits);
   }
 
   public OperatorSettings withHistoryLimit(int limit) {
@@ -68,6 +93,7 @@ public record OperatorSettings(
         retryInitialDelay,
         retryMaxDelay,
         limit,
-        watchedRegionNamespaces);
+        watchedRegionNamespaces,
+        importLimits);
   }
 }

@@ -9,14 +9,11 @@ import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.HubRegistry;
-import dev.iothub.operator.registry.RegistryShard;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -49,16 +46,28 @@ final class DeviceImportJob {
       status.pending(DeviceImportReason.RegistryFrozen, registry.get().frozenMessage(THEN));
       return HubRegistry.FROZEN_RETRY;
     }
-    List<String> chunks = new ArrayList<>();
+    // One Secret at a time, streamed under the limits: an oversized file is refused, never held.
+    DeviceImportFile.Reader reader = new DeviceImportFile.Reader(settings.importLimits());
     for (String name : job.getSpec().getSecretNames()) {
-      String chunk = records(job.getMetadata().getNamespace(), name);
-      if (chunk == null) {
+      byte[] gzip = records(job.getMetadata().getNamespace(), name);
+      if (gzip == null) {
         status.failed(DeviceImportReason.SecretNotFound, noSecret(job, name));
         return null;
       }
-      chunks.add(chunk);
+      try {
+        reader.read(name, gzip);
+      } catch (DeviceImportFile.Refused refused) {
+        status.failed(reason(refused), refused.getMessage());
+        return null;
+      }
     }
-    return write(DeviceImportFile.parse(chunks), registry.get(), status);
+    return write(reader.parsed(), registry.get(), status);
+  }
+
+  private static DeviceImportReason reason(DeviceImportFile.Refused refused) {
+    return refused.kind() == DeviceImportFile.Refused.Kind.TOO_LARGE
+        ? DeviceImportReason.ImportTooLarge
+        : DeviceImportReason.InvalidRecords;
   }
 
   private Duration write(
@@ -96,14 +105,18 @@ final class DeviceImportJob {
         .toList();
   }
 
-  /** The CSV text of one Secret, or null when it or its records key is missing. */
-  private String records(String namespace, String name) {
+  /** The gzip data of one Secret, or null when it or its records key is missing. */
+  private byte[] records(String namespace, String name) {
     Secret s = client.secrets().inNamespace(namespace).withName(name).get();
     if (s == null || s.getData() == null || s.getData().get(DeviceImportSpec.RECORDS_KEY) == null) {
       return null;
     }
-    byte[] gz = Base64.getDecoder().decode(s.getData().get(DeviceImportSpec.RECORDS_KEY));
-    return new String(RegistryShard.decompress(gz), StandardCharsets.UTF_8);
+    try {
+      return Base64.getDecoder().decode(s.getData().get(DeviceImportSpec.RECORDS_KEY));
+    } catch (IllegalArgumentException e) {
+      // The API server only stores base64; an empty array reads as "not gzip", the same advice.
+      return new byte[0];
+    }
   }
 
   private static String hubNotReady(DeviceImport job) {

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportReason;
 import dev.iothub.api.v1alpha1.DeviceImportStatus;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public final class DeviceImportStatusBuilder {
   public DeviceImportStatusBuilder pending(DeviceImportReason reason, String message) {
     status.setPhase(DeviceImportPhase.Pending);
     status.setReason(reason.name());
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     return this;
   }
 
@@ -45,7 +46,7 @@ public final class DeviceImportStatusBuilder {
       DeviceImportPhase phase, String reason, String message, long imported) {
     status.setPhase(phase);
     status.setReason(reason);
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     status.setDevicesImported(imported);
     status.setCompletionTime(Timestamps.format(now));
     return this;

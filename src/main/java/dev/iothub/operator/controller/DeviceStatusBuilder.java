@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.DeviceStatus;
 import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusDiff;
 import java.time.Instant;
 
@@ -36,7 +37,7 @@ public final class DeviceStatusBuilder {
   /** A change waits for the running operation; what is registered now stays so. */
   public DeviceStatusBuilder waiting(DeviceReason reason, String message) {
     status.setReason(reason.name());
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     return this;
   }
 
@@ -47,7 +48,7 @@ public final class DeviceStatusBuilder {
   private DeviceStatusBuilder set(boolean registered, DeviceReason reason, String message) {
     status.setRegistered(registered);
     status.setReason(reason.name());
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     Conditions.set(
         status.getConditions(),
         REGISTERED,

@@ -10,6 +10,7 @@ import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;
 import java.time.Instant;
@@ -119,7 +120,7 @@ public final class FailoverRequestStatusBuilder {
                 + "."
                 + (record.getMessage() == null ? "" : " " + record.getMessage())
             : record.getMessage();
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     Conditions.set(
         status.getConditions(),
         COMPLETED,
@@ -135,7 +136,7 @@ public final class FailoverRequestStatusBuilder {
   public FailoverRequestStatusBuilder end(RequestPhase phase, String reason, String message) {
     status.setPhase(phase);
     status.setReason(reason);
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     status.setStep(null);
     status.setCompletionTime(Timestamps.format(now));
     Conditions.set(status.getConditions(), COMPLETED, true, reason, message, generation(), now);
@@ -145,7 +146,7 @@ public final class FailoverRequestStatusBuilder {
   /** The operator failed while the request is open: the phase stays, the condition says why. */
   public FailoverRequestStatusBuilder failing(RequestReason reason, String message) {
     status.setReason(reason.name());
-    status.setMessage(message);
+    status.setMessage(Messages.bounded(message));
     Conditions.set(
         status.getConditions(), COMPLETED, false, reason.name(), message, generation(), now);
     return this;

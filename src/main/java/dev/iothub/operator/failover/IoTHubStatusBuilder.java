@@ -9,7 +9,7 @@ import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.status.Conditions;
-import dev.iothub.operator.status.StatusBudget;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -113,7 +113,7 @@ public final class IoTHubStatusBuilder {
           now);
     }
     status.setState(state());
-    status.setMessage(StatusBudget.bounded(message()));
+    status.setMessage(Messages.bounded(message()));
     // Derived from the history in every write, so it never lags an operation that just ended.
     status.setQuota(FailoverRules.quota(status, policy, now));
     return status;

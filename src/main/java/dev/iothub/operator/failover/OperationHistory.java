@@ -2,7 +2,7 @@ package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
-import dev.iothub.operator.status.StatusBudget;
+import dev.iothub.operator.status.Messages;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class OperationHistory {
   public static void append(IoTHubStatus status, OperationRecord record, Instant now) {
     List<OperationRecord> history =
         status.getHistory() == null ? new ArrayList<>() : new ArrayList<>(status.getHistory());
-    record.setMessage(StatusBudget.bounded(record.getMessage()));
+    record.setMessage(Messages.bounded(record.getMessage()));
     history.add(record);
     status.setHistory(history);
     ProcessedRequests.remember(status, record.getRequestName(), now);

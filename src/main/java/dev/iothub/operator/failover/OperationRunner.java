@@ -20,6 +20,7 @@ import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.EventRecorder;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -400,7 +401,7 @@ public final class OperationRunner {
     r.setTarget(op.getTarget());
     r.setResult(result);
     r.setReason(reason);
-    r.setMessage(message);
+    r.setMessage(Messages.bounded(message));
     r.setStartedAt(op.getStartedAt());
     r.setCompletedAt(Timestamps.format(now));
     r.setDevicesMigrated(op.getDevicesMigrated());

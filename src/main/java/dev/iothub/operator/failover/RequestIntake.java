@@ -8,6 +8,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.Timestamps;
 import java.time.Instant;
 import java.util.Comparator;
@@ -122,7 +123,7 @@ public final class RequestIntake {
     r.setType(type);
     r.setResult(RequestPhase.Rejected);
     r.setReason(decision.reason());
-    r.setMessage(decision.message());
+    r.setMessage(Messages.bounded(decision.message()));
     if (decision.retryAfter() != null) {
       r.setRetryAfter(Timestamps.format(decision.retryAfter()));
     }

@@ -1,5 +1,6 @@
 package dev.iothub.operator.region;
 
+import dev.iothub.api.v1alpha1.IoTHub;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,6 +68,23 @@ public final class RegionCatalog {
           result.put(id, new Region(id, displayName, pair, namespace));
         });
     for (Region r : result.values()) {
+      // Ids and display names land in hub and request statuses, whose CRDs bound them.
+      if (r.id().length() > IoTHub.MAX_REGION_ID_LENGTH) {
+        throw new IllegalArgumentException(
+            "region id '"
+                + r.id()
+                + "' is longer than "
+                + IoTHub.MAX_REGION_ID_LENGTH
+                + " characters");
+      }
+      if (r.displayName().length() > IoTHub.MAX_DISPLAY_NAME_LENGTH) {
+        throw new IllegalArgumentException(
+            "the display name of region '"
+                + r.id()
+                + "' is longer than "
+                + IoTHub.MAX_DISPLAY_NAME_LENGTH
+                + " characters");
+      }
       r.pairId()
           .filter(p -> !result.containsKey(p))
           .ifPresent(

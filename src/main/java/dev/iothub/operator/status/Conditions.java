@@ -45,7 +45,7 @@ public final class Conditions {
             .withType(type)
             .withStatus(statusText)
             .withReason(reason)
-            .withMessage(StatusBudget.bounded(message))
+            .withMessage(Messages.bounded(message))
             .withObservedGeneration(generation)
             .withLastTransitionTime(transition)
             .build();

@@ -50,7 +50,7 @@ public final class EventRecorder {
             .endInvolvedObject()
             .withType(type)
             .withReason(reason)
-            .withMessage(message)
+            .withMessage(Messages.bounded(message))
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
             .withCount(1)

@@ -10,8 +10,11 @@ import dev.iothub.api.v1alpha1.DeviceSpec;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.FailoverRequestSpec;
 import dev.iothub.api.v1alpha1.FailoverRequestStatus;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.Messages;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -41,6 +44,25 @@ class ErrorStatusTest {
     assertThat(Conditions.find(patched.getStatus().getConditions(), "Registered"))
         .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("OperatorError"));
     assertThat(device.getStatus()).as("the cached object is not changed").isNull();
+  }
+
+  @Test
+  void anExceptionWithAHugeMessageEndsInABoundedStatus() {
+    // e.g. an API error that quotes a whole object back: the status stays small by construction.
+    RuntimeException huge = new IllegalStateException("x".repeat(200_000) + "\nsecond line");
+    Device patched =
+        new DeviceReconciler(null, CLOCK)
+            .updateErrorStatus(device(), null, huge)
+            .getResource()
+            .orElseThrow();
+    assertThat(patched.getStatus().getMessage().length()).isLessThanOrEqualTo(Messages.MAX_LENGTH);
+    assertThat(patched.getStatus().getMessage()).doesNotContain("second line");
+
+    IoTHub hub = new IoTHub();
+    hub.setMetadata(new ObjectMetaBuilder().withName("h").withNamespace("ns").build());
+    IoTHubStatus status = HubErrors.failed(hub, huge, CLOCK.instant());
+    assertThat(Conditions.find(status.getConditions(), IoTHubReconciler.RECONCILED))
+        .hasValueSatisfying(c -> assertThat(c.getMessage()).hasSize(Messages.MAX_LENGTH));
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.config.IoTHubConfig;
 import dev.iothub.operator.status.Conditions;
+import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusBudget;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -43,21 +44,21 @@ class StatusBudgetTest {
   private static final Instant T = Instant.parse("2026-11-26T23:59:59.999Z");
   private static final String UID = "0d6c1e54-7f1b-4a9e-9a55-3b3a9f2e8c11";
   // A message as long as the bound lets it be, in the widest characters (3 bytes each).
-  private static final String LONGEST_MESSAGE = StatusBudget.bounded("€".repeat(1000));
+  private static final String LONGEST_MESSAGE = Messages.bounded("€".repeat(1000));
 
   @Test
   void messagesAreCutToTheirSerializedBound() {
-    assertThat(StatusBudget.serializedSize(LONGEST_MESSAGE))
-        .isLessThanOrEqualTo(StatusBudget.MAX_MESSAGE_BYTES)
-        .isGreaterThan(StatusBudget.MAX_MESSAGE_BYTES - 6);
+    assertThat(Messages.serializedSize(LONGEST_MESSAGE))
+        .isLessThanOrEqualTo(Messages.MAX_LENGTH)
+        .isGreaterThan(Messages.MAX_LENGTH - 6);
     assertThat(LONGEST_MESSAGE).endsWith("...");
     for (String text : List.of("\"".repeat(400), "a\u0001b".repeat(300), "x".repeat(2000))) {
-      String bounded = StatusBudget.bounded(text);
+      String bounded = Messages.bounded(text);
       assertThat(JSON.asJson(bounded).getBytes(StandardCharsets.UTF_8).length - 2)
-          .isLessThanOrEqualTo(StatusBudget.MAX_MESSAGE_BYTES);
+          .isLessThanOrEqualTo(Messages.MAX_LENGTH);
     }
-    assertThat(StatusBudget.bounded("short. \t fine")).isEqualTo("short.   fine");
-    assertThat(StatusBudget.bounded("x".repeat(512))).isEqualTo("x".repeat(512));
+    assertThat(Messages.bounded("short. \t fine")).isEqualTo("short.   fine");
+    assertThat(Messages.bounded("x".repeat(512))).isEqualTo("x".repeat(512));
   }
 
   @Test
@@ -105,7 +106,7 @@ class StatusBudgetTest {
       Conditions.set(
           status.getConditions(), type, false, "R".repeat(40), "€".repeat(1000), Long.MAX_VALUE, T);
     }
-    status.setMessage(StatusBudget.bounded("€".repeat(1000)));
+    status.setMessage(Messages.bounded("€".repeat(1000)));
 
     int bytes = size(status);
     System.out.printf(
@@ -189,7 +190,7 @@ class StatusBudgetTest {
 
   private static LocationRef longestLocation() {
     return new LocationRef(
-        "i".repeat(StatusBudget.MAX_REGION_ID), "D".repeat(StatusBudget.MAX_REGION_DISPLAY_NAME));
+        "i".repeat(IoTHub.MAX_REGION_ID_LENGTH), "D".repeat(IoTHub.MAX_DISPLAY_NAME_LENGTH));
   }
 
   private static String longestReason() {

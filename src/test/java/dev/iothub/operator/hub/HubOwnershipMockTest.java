@@ -155,18 +155,24 @@ class HubOwnershipMockTest {
     foreign.getMetadata().setLabels(Map.of("app", "web"));
     foreign = h.client().resource(foreign).create();
 
-    // The operation raises the conflict (its pass ends in an error that names the object) ...
+    // The step records the conflict as its error, naming the object, and retries ...
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
-            () ->
-                Conditions.find(h.hub(NS, "contoso-hub").getStatus().getConditions(), "Reconciled")
-                    .map(c -> c.getMessage().contains("Deployment " + WEST_CENTRAL + "/" + BROKER))
-                    .orElse(false));
+            () -> {
+              var op = h.hub(NS, "contoso-hub").getStatus().getOperation();
+              return op != null
+                  && op.getLastError() != null
+                  && op.getLastError().contains("Deployment " + WEST_CENTRAL + "/" + BROKER);
+            });
     assertUnchanged(foreign);
-    // ... and writes nothing to the object up to and past the step deadline.
+    // ... writes nothing to the object up to the step deadline, and the operation then ends Failed
+    // with that error, the hub serving where it was.
     h.clock().advance(Duration.ofMinutes(6));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    f.awaitPhase("failover", RequestPhase.Failed);
+    assertThat(f.get("failover").getStatus().getReason()).isEqualTo("StepDeadlineExceeded");
+    assertThat(f.get("failover").getStatus().getMessage())
+        .contains("Deployment " + WEST_CENTRAL + "/" + BROKER);
     assertUnchanged(foreign);
   }
 

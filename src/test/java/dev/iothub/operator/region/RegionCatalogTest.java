@@ -127,6 +127,25 @@ class RegionCatalogTest {
   }
 
   @Test
+  void regionIdsAndDisplayNamesFitTheStatusBounds() {
+    // They are written into hub and request statuses, whose CRDs bound them.
+    assertThatThrownBy(
+            () -> RegionCatalog.build("iothub-{region}", Map.of("a".repeat(64), displayName("A"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than 63 characters");
+    assertThatThrownBy(
+            () ->
+                RegionCatalog.build(
+                    "iothub-{region}", Map.of("westus2", displayName("W".repeat(65)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("display name of region 'westus2' is longer than 64 characters");
+    assertThat(
+            RegionCatalog.build("r-{region}", Map.of("a".repeat(63), displayName("W".repeat(64))))
+                .find("a".repeat(63)))
+        .isPresent();
+  }
+
+  @Test
   void unknownRegionsAreNotFound() {
     assertThat(AZURE.find("atlantis")).isEmpty();
     assertThat(AZURE.pairOf("atlantis")).isEmpty();

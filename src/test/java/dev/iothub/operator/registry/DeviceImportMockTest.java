@@ -11,6 +11,7 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.region.Region;
+import dev.iothub.testing.GzipBomb;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -94,13 +95,82 @@ class DeviceImportMockTest {
         .contains(
             "line 2: the device id has a character the broker cannot hold",
             "line 3: the key is empty",
-            "line 4: the device id of line 1 appears again",
+            "line 4: the device id appears twice (first on line 1)",
             "line 5: the device id is the name of one of the operator's own broker users");
     // Line number and problem only: nothing of a line is echoed (a key may stand where the id
     // should).
     assertThat(failed.getStatus().getMessage())
-        .doesNotContain("bad id!", "ok-1", "iothub-probe,", "secret-key");
+        .doesNotContain("bad id!", "ok-1", "iothub-probe,", "secret-key", "key-4");
     assertThat(new RegistryStore(h.client()).find(hub, westus2, "ok-1")).isNull();
+  }
+
+  @Test
+  void aGzipBombIsRefusedQuicklyAndTheOperatorKeepsServing() {
+    // ~640 KB of gzip that inflates to 640 MiB: more than the chart's 512 MiB heap.
+    byte[] bomb = GzipBomb.of(10);
+    secret("bomb-0", bomb);
+    long started = System.nanoTime();
+    create("bomb", List.of("bomb-0"));
+
+    DeviceImport refused = awaitPhase("bomb", DeviceImportPhase.Failed, HubFixtures.WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    assertThat(refused.getStatus().getReason()).isEqualTo("ImportTooLarge");
+    assertThat(refused.getStatus().getMessage())
+        .startsWith(
+            "Nothing was imported: Secret bomb-0 inflates to more than 16777216 bytes"
+                + " (iothub.device-import.max-secret-bytes).")
+        .contains("Split the devices into several Secrets");
+    assertThat(refused.getStatus().getDevicesImported()).isZero();
+
+    // The operator goes on: another hub comes up, a good import of this hub runs.
+    h.createNamespaces("iothub-westus3", "iothub-eastus");
+    new HubFixtures(h).createReadyHub("fixtures/hub-westus3.yaml");
+    create("after-bomb", List.of(chunkSecret("after-bomb-0", "after-1,key-1\n")));
+    awaitPhase("after-bomb", DeviceImportPhase.Succeeded, HubFixtures.WAIT);
+    assertThat(new RegistryStore(h.client()).find(hub, westus2, "after-1")).isNotNull();
+    // Final: never tried again (its status would move on, and its Event be recorded again).
+    assertThat(get("bomb").getStatus()).usingRecursiveComparison().isEqualTo(refused.getStatus());
+  }
+
+  @Test
+  void recordsExactlyAtTheLimitAreImportedOneMoreIsRefused() {
+    h.close();
+    h =
+        OperatorHarness.start(
+            OperatorHarness.testSettings()
+                .withImportLimits(new DeviceImportFile.Limits(1024, 10, 3, 4096)));
+    h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
+    hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
+
+    create(
+        "three",
+        List.of(chunkSecret("three-0", "a-1,k1\na-2,k2\n"), chunkSecret("three-1", "a-3,k3\n")));
+    create(
+        "four",
+        List.of(
+            chunkSecret("four-0", "b-1,k1\nb-2,k2\n"), chunkSecret("four-1", "b-3,k3\nb-4,k4\n")));
+
+    assertThat(
+            awaitPhase("three", DeviceImportPhase.Succeeded, HubFixtures.WAIT)
+                .getStatus()
+                .getDevicesImported())
+        .isEqualTo(3);
+    DeviceImport four = awaitPhase("four", DeviceImportPhase.Failed, HubFixtures.WAIT);
+    assertThat(four.getStatus().getReason()).isEqualTo("ImportTooLarge");
+    assertThat(four.getStatus().getMessage())
+        .contains("the import has more than 3 records (iothub.device-import.max-records)");
+    assertThat(new RegistryStore(h.client()).find(hub, westus2, "b-1"))
+        .as("nothing half-applied")
+        .isNull();
+  }
+
+  @Test
+  void dataThatIsNotGzipIsRefusedNotRetried() {
+    secret("plain-0", "c-1,k1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    create("plain", List.of("plain-0"));
+    DeviceImport failed = awaitPhase("plain", DeviceImportPhase.Failed, HubFixtures.WAIT);
+    assertThat(failed.getStatus().getReason()).isEqualTo("InvalidRecords");
+    assertThat(failed.getStatus().getMessage()).contains("Secret plain-0", "gzip");
   }
 
   @Test
@@ -113,6 +183,10 @@ class DeviceImportMockTest {
   }
 
   private String chunkSecret(String name, String csv) {
+    return secret(name, DeviceImportFile.compress(csv));
+  }
+
+  private String secret(String name, byte[] data) {
     h.client()
         .resource(
             new SecretBuilder()
@@ -121,9 +195,7 @@ class DeviceImportMockTest {
                 .withNamespace(NS)
                 .endMetadata()
                 .withData(
-                    Map.of(
-                        DeviceImportSpec.RECORDS_KEY,
-                        Base64.getEncoder().encodeToString(DeviceImportFile.compress(csv))))
+                    Map.of(DeviceImportSpec.RECORDS_KEY, Base64.getEncoder().encodeToString(data)))
                 .build())
         .create();
     return name;
@@ -137,6 +209,10 @@ class DeviceImportMockTest {
     spec.setSecretNames(secrets);
     job.setSpec(spec);
     h.client().resource(job).create();
+  }
+
+  private DeviceImport get(String name) {
+    return h.client().resources(DeviceImport.class).inNamespace(NS).withName(name).get();
   }
 
   private DeviceImport awaitPhase(String name, DeviceImportPhase phase, Duration within) {
