@@ -53,6 +53,13 @@ class DeployDriftIT {
   }
 
   @Test
+  void argocdConfigMapMatchesTheActionScripts() {
+    compareFile(
+        rendered.resolve("argocd/argocd-cm-actions.yaml"),
+        Project.path("argocd/argocd-cm-actions.yaml"));
+  }
+
+  @Test
   void deployInstallsNamespaceCrdsAndOperatorInThatOrder() throws IOException {
     try (Stream<Path> files = Files.list(Project.path("deploy"))) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
@@ -99,7 +106,7 @@ class DeployDriftIT {
     if (!want.equals(have)) {
       fail(
           Project.DIR.relativize(actual)
-              + " is out of date with helm/iothub-operator and argocd/health ("
+              + " is out of date with helm/iothub-operator, argocd/health and argocd/actions ("
               + firstDifference(want, have)
               + "). Regenerate with: "
               + REGENERATE);

@@ -29,6 +29,9 @@ abstract class LuaHealthRunner {
 
   abstract Health run(String script, Map<String, Object> obj, String label);
 
+  /** Runs a chunk that leaves a string in the local {@code __out} and returns that string. */
+  abstract String evaluate(String code, String label);
+
   static List<LuaHealthRunner> available() {
     List<LuaHealthRunner> runners = new ArrayList<>();
     if (Luaj.present()) {
@@ -153,6 +156,27 @@ abstract class LuaHealthRunner {
         throw new IllegalStateException(e);
       }
     }
+
+    @Override
+    String evaluate(String code, String label) {
+      try {
+        Object globals =
+            Class.forName("org.luaj.vm2.lib.jse.JsePlatform")
+                .getMethod("standardGlobals")
+                .invoke(null);
+        Object function =
+            globals
+                .getClass()
+                .getMethod("load", String.class, String.class)
+                .invoke(globals, code + "\nreturn __out\n", label);
+        Object result = function.getClass().getMethod("call").invoke(function);
+        return (String) result.getClass().getMethod("tojstring").invoke(result);
+      } catch (InvocationTargetException e) {
+        return fail("luaj failed on " + label + ": " + e.getCause(), e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** luajit as a process. */
@@ -193,6 +217,28 @@ abstract class LuaHealthRunner {
             return fail("luajit failed on " + label + ":\n" + r.describe());
           }
           return parse(r.stdout(), name(), label);
+        } finally {
+          Files.deleteIfExists(file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    String evaluate(String code, String label) {
+      try {
+        Path file = Files.createTempFile("lua-", ".lua");
+        try {
+          Files.writeString(
+              file,
+              "local __write = io.write\n" + code + "\n__write(__out)\n",
+              StandardCharsets.UTF_8);
+          Helm.Result r = Helm.exec(List.of(binary.toString(), file.toString()), Project.DIR);
+          if (!r.ok()) {
+            return fail("luajit failed on " + label + ":\n" + r.describe());
+          }
+          return r.stdout();
         } finally {
           Files.deleteIfExists(file);
         }

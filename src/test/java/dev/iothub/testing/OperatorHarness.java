@@ -13,7 +13,8 @@ import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,7 +45,10 @@ public final class OperatorHarness implements AutoCloseable {
   private final EmbeddedApiServer server;
   private final SimulatedKubelet kubelet;
   private final AdjustableClock clock = new AdjustableClock();
-  private final OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
+  // Prometheus, as in the operator: scrape() gives what GET /q/metrics would serve.
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final OperatorMetrics metrics = new OperatorMetrics(prometheus);
   // No brokers run on the embedded server: probing is off unless a test points it at real ones.
   private volatile BrokerProbe probe = BrokerProbe.disabled();
   private final Function<OperatorHarness, List<Object>> reconcilers;
@@ -124,6 +128,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   public OperatorMetrics metrics() {
     return metrics;
+  }
+
+  /** The metrics in Prometheus' text format, as the operator's /q/metrics serves them. */
+  public String scrape() {
+    return prometheus.scrape();
   }
 
   public AdjustableClock clock() {

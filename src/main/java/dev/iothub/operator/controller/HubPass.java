@@ -2,6 +2,7 @@ package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
@@ -236,7 +237,9 @@ final class HubPass {
       OperationHistory.prune(
           status.status(), settings.historyLimit(), openRequestUids, settings.failover(), now);
     }
-    hub = writer.write(hub, status.build());
+    IoTHubStatus built = status.build();
+    metrics.quotaObserved(hub, built.getQuota());
+    hub = writer.write(hub, built);
     afterWrite.forEach(a -> a.accept(hub));
     afterWrite.clear();
     return hub;
