@@ -122,7 +122,9 @@ public final class ClusterPreflight {
               "iothub-operator: the Kubernetes API server denied access (403 Forbidden), "
                   + tried
                   + ".\nThe operator needs the rights of the Helm chart's ClusterRole"
-                  + " (helm/iothub-operator; docs/operations.md), or run it as a cluster admin.\n"
+                  + " ("
+                  + Hints.projectPath("helm/iothub-operator")
+                  + "; docs/operations.md), or run it as a cluster admin.\n"
                   + tutorialHint());
       case 404 -> crdsMissing(tried);
       default ->
