@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +45,9 @@ public final class ClusterPreflight {
       return Optional.of(
           new Failure(
               ExitCodes.NO_CLUSTER,
-              "iothub-operator: cannot read the kubeconfig ("
+              "iothub-operator: cannot read the kubeconfig "
+                  + kubeconfigSources()
+                  + " ("
                   + oneLine(e)
                   + ").\nFix it or point KUBECONFIG at a valid one (kubectl config view shows what"
                   + " kubectl reads).\n"
@@ -174,8 +177,19 @@ public final class ClusterPreflight {
       s.append(" of ").append(file.getAbsolutePath());
     } else if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
       s.append(" (in-cluster service account)");
+    } else if (config.getCurrentContext() == null) {
+      // The client falls back to the in-cluster address when the current context names nothing.
+      s.append(" (no usable current-context in ").append(kubeconfigSources()).append(")");
     }
     return s.toString();
+  }
+
+  /** Where the kubeconfig is read from, as kubectl reads it. */
+  static String kubeconfigSources() {
+    String kubeconfig = System.getenv("KUBECONFIG");
+    return kubeconfig != null && !kubeconfig.isBlank()
+        ? kubeconfig
+        : Path.of(System.getProperty("user.home"), ".kube", "config").toString();
   }
 
   static String tutorialHint() {
