@@ -66,7 +66,8 @@ public final class KubeConfigConnector implements ClusterConnector {
               + looked
               + " and this is not a pod. Point KUBECONFIG at your cluster's kubeconfig (kubectl"
               + " config current-context shows the context iothub uses), or try the tutorial"
-              + " without a cluster: java -jar target/quarkus-app/quarkus-run.jar");
+              + " without a cluster: java -jar "
+              + Hints.mainJar());
     }
     Config config = Config.autoConfigure(context);
     if (context != null && !hasContext(config.getContexts(), context)) {

@@ -71,8 +71,11 @@ record Session(
             + " does not serve "
             + crd
             + ": the iothub-operator's CRDs are not installed in this cluster. Install them with"
-            + " kubectl apply -f crds/ (or the Helm chart in helm/iothub-operator) and run the"
-            + " operator.");
+            + " kubectl apply -f "
+            + Hints.projectPath("crds")
+            + "/ (or the Helm chart in "
+            + Hints.projectPath("helm/iothub-operator")
+            + ") and run the operator.");
   }
 
   /** The requests of a hub in this namespace. */

@@ -15,10 +15,39 @@ public final class Playground {
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+  /** Why the playground runs instead of the operator on a cluster: the tutorial's banner says. */
+  public enum Why {
+    NO_CLUSTER(
+        "No Kubernetes cluster is configured, so the iothub-operator runs here on an",
+        "Set KUBECONFIG (or create ~/.kube/config) to run the operator on a cluster."),
+    FORCED_WITH_CLUSTER(
+        "IOTHUB_EMBEDDED=true, so your kube context is not used: the operator runs on an",
+        "Unset IOTHUB_EMBEDDED to run the operator on your kube context's cluster."),
+    FORCED_WITHOUT_CLUSTER(
+        "IOTHUB_EMBEDDED=true (no cluster is configured either): the operator runs on an",
+        "Unset IOTHUB_EMBEDDED and set KUBECONFIG to run the operator on a cluster.");
+
+    final String intro;
+    final String onACluster;
+
+    Why(String intro, String onACluster) {
+      this.intro = intro;
+      this.onACluster = onACluster;
+    }
+  }
+
+  /** Set once by {@link #run} before the tutorial starts; the tutorial's banner reads it. */
+  private static volatile Why why = Why.NO_CLUSTER;
+
   private Playground() {}
 
+  static Why why() {
+    return why;
+  }
+
   /** Starts the embedded API server and the operator, runs the tutorial and exits the JVM. */
-  public static void run(String... args) {
+  public static void run(Why reason, String... args) {
+    why = reason;
     // Until Quarkus configures logging, JUL would print every request the server answers.
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     EmbeddedApiServer server = EmbeddedApiServer.start();

@@ -132,7 +132,7 @@ public final class Tutorial {
   private void intro() {
     out.println("iothub playground: the Azure IoT Hub manual failover tutorial, without a cluster");
     out.println("=".repeat(80));
-    out.println("No Kubernetes cluster is configured, so the iothub-operator runs here on an");
+    out.println(Playground.why().intro);
     out.println("embedded API server (in-process, with the iothub.dev CRDs loaded).");
     if (brokers.local().isPresent()) {
       out.println(
@@ -153,7 +153,7 @@ public final class Tutorial {
     }
     out.println("SIMULATED: the playground's clock can be moved forward, so the hour between a");
     out.println("failover and a failback passes in a moment.");
-    out.println("Set KUBECONFIG (or create ~/.kube/config) to run the operator on a cluster.");
+    out.println(Playground.why().onACluster);
   }
 
   private void createHub() throws InterruptedException {

@@ -139,6 +139,12 @@ class KubectlPluginIT {
     Launcher.Result none = launcher(nothing, "", "hub", "show", HUB);
     assertThat(none.code()).as(none.toString()).isEqualTo(ExitCodes.NO_CLUSTER);
     assertThat(none.err()).startsWith("error: No Kubernetes cluster is configured");
+    // The hint works from any directory: the launcher passes the project directory.
+    assertThat(none.err())
+        .endsWith(
+            "java -jar "
+                + Launcher.PROJECT.resolve("target/quarkus-app/quarkus-run.jar").toAbsolutePath()
+                + "\n");
 
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -3,6 +3,8 @@ package dev.iothub.playground;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iothub.cli.Launcher;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,5 +41,46 @@ class PlaygroundMainIT {
     PlaygroundMqttIT.inOrder(r.out(), PlaygroundMqttIT.MQTT);
     assertThat(PlaygroundMqttIT.mosquittoProcesses()).as("mosquitto left running").isEmpty();
     assertThat(r.took()).as(r.toString()).isLessThan(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void iothubEmbeddedPlaysTheTutorialWhateverTheKubeContextAndSaysSo(@TempDir Path home)
+      throws IOException {
+    // A configured context whose server is gone: without the variable, the main command stops.
+    Path kubeconfig =
+        Files.writeString(
+            home.resolve("kubeconfig.yaml"),
+            """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - {name: gone, cluster: {server: "https://127.0.0.1:1"}}
+            contexts:
+            - {name: gone, context: {cluster: gone, user: alice}}
+            current-context: gone
+            users:
+            - {name: alice, user: {token: t}}
+            """);
+    Path jar = Launcher.quarkusApp().resolve("quarkus-run.jar");
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBERNETES_SERVICE_HOST", null);
+    env.put("KUBERNETES_MASTER", null);
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("IOTHUB_EMBEDDED", "true");
+
+    Launcher.Result r =
+        Launcher.run(
+            List.of(Launcher.java(), "-Duser.home=" + home, "-jar", jar.toString()),
+            env,
+            "",
+            Duration.ofSeconds(120));
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("IOTHUB_EMBEDDED=true, so your kube context is not used: the operator runs on an")
+        .contains("Unset IOTHUB_EMBEDDED to run the operator on your kube context's cluster.")
+        .doesNotContain("No Kubernetes cluster is configured");
+    PlaygroundMockTest.inOrder(r.out(), PlaygroundMockTest.TUTORIAL);
+    assertThat(PlaygroundMqttIT.mosquittoProcesses()).as("mosquitto left running").isEmpty();
   }
 }
