@@ -213,45 +213,8 @@ public final class OperationRunner {
     if (inStep.compareTo(policy.stepDeadline()) <= 0) {
       return;
     }
-    long deadline = policy.stepDeadline().toSeconds();
-    if (op.getStep() == OperationStep.ActivatingTarget
-        && lastProbe != null
-        && !lastProbe.succeeded()) {
-      fail(
-          hub,
-          status,
-          RequestReason.ProbeFailed,
-          "The MQTT probe of the broker in "
-              + target.displayName()
-              + " failed ("
-              + lastProbe.outcome().reason()
-              + "): "
-              + lastProbe.message()
-              + "."
-              + StepErrors.verdictSuffix(op));
-    } else if (op.getStep() == OperationStep.ActivatingTarget && op.getLastError() == null) {
-      fail(
-          hub,
-          status,
-          RequestReason.TargetNotAvailable,
-          "The broker in "
-              + target.displayName()
-              + " did not become available within "
-              + deadline
-              + " s."
-              + StepErrors.verdictSuffix(op));
-    } else {
-      fail(
-          hub,
-          status,
-          RequestReason.StepDeadlineExceeded,
-          "Step "
-              + op.getStep()
-              + " did not finish within "
-              + deadline
-              + " s."
-              + StepErrors.verdictSuffix(op));
-    }
+    DeadlineVerdict verdict = DeadlineVerdict.of(op, target, lastProbe, policy.stepDeadline());
+    fail(hub, status, verdict.reason(), verdict.message());
   }
 
   /** After the status of the pass was written: the Events and metrics of what it made true. */
