@@ -70,4 +70,15 @@ public record OperatorSettings(
         limit,
         watchedRegionNamespaces);
   }
+
+  public OperatorSettings withWatchedRegionNamespaces(Set<String> namespaces) {
+    return new OperatorSettings(
+        regions,
+        failover,
+        clusterDomain,
+        retryInitialDelay,
+        retryMaxDelay,
+        historyLimit,
+        namespaces);
+  }
 }
