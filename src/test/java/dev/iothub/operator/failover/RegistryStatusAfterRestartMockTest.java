@@ -93,6 +93,7 @@ class RegistryStatusAfterRestartMockTest {
               });
       h.clock().advance(Duration.ofSeconds(2));
     }
+    assertThat(h.hub(NS, "contoso-hub").getStatus().getHistory()).hasSize(OPERATIONS);
   }
 
   private static RegistryStatus registry(IoTHub hub) {
