@@ -96,4 +96,15 @@ public record OperatorSettings(
         watchedRegionNamespaces,
         importLimits);
   }
+
+  public OperatorSettings withWatchedRegionNamespaces(Set<String> namespaces) {
+    return new OperatorSettings(
+        regions,
+        failover,
+        clusterDomain,
+        retryInitialDelay,
+        retryMaxDelay,
+        historyLimit,
+        namespaces);
+  }
 }

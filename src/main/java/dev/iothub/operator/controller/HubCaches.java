@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +37,6 @@ final class HubCaches {
 
   static List<EventSource<?, IoTHub>> eventSources(
       EventSourceContext<IoTHub> context, OperatorSettings settings) {
-    var shards =
-        regional(Secret.class, HubNames.REGION_SECRET + "=true", settings)
-            .withName(REGION_SECRETS)
-            .withItemStore(new MetadataOnlySecretStore());
     var requests =
         InformerEventSourceConfiguration.from(FailoverRequest.class, IoTHub.class)
             .withName("failover-requests")
@@ -48,12 +45,52 @@ final class HubCaches {
                 r ->
                     Set.of(
                         new ResourceID(r.getSpec().getHubName(), r.getMetadata().getNamespace())));
-    return List.of(
-        broker(Deployment.class, DEPLOYMENTS, context, settings),
-        broker(Service.class, SERVICES, context, settings),
-        broker(ConfigMap.class, CONFIG_MAPS, context, settings),
-        new InformerEventSource<>(shards.build(), context),
-        new InformerEventSource<>(requests.build(), context));
+    List<EventSource<?, IoTHub>> sources = new ArrayList<>();
+    sources.add(broker(Deployment.class, DEPLOYMENTS, context, settings));
+    sources.add(broker(Service.class, SERVICES, context, settings));
+    sources.add(broker(ConfigMap.class, CONFIG_MAPS, context, settings));
+    sources.addAll(regionSecrets(context, settings));
+    sources.add(new InformerEventSource<>(requests.build(), context));
+    return sources;
+  }
+
+  /**
+   * The region Secrets' informers, each with a store of its own. JOSDK runs one fabric8 informer
+   * per watched namespace and hands each the configuration's one store instance: an informer's
+   * (re)list then drops what the other namespaces' informers had put there (a restarted operator
+   * lost a whole region's shards and reported 0 devices). So: one event source per region
+   * namespace, or one for all namespaces when none are listed.
+   */
+  private static List<InformerEventSource<Secret, IoTHub>> regionSecrets(
+      EventSourceContext<IoTHub> context, OperatorSettings settings) {
+    String selector = HubNames.REGION_SECRET + "=true";
+    if (settings.watchedRegionNamespaces().isEmpty()) {
+      var all =
+          regional(Secret.class, selector, settings)
+              .withName(REGION_SECRETS)
+              .withItemStore(new MetadataOnlySecretStore());
+      return List.of(new InformerEventSource<>(all.build(), context));
+    }
+    return settings.watchedRegionNamespaces().stream()
+        .sorted()
+        .map(
+            namespace ->
+                new InformerEventSource<>(
+                    InformerEventSourceConfiguration.from(Secret.class, IoTHub.class)
+                        .withLabelSelector(
+                            HubNames.MANAGED_BY + "=" + HubNames.OPERATOR + "," + selector)
+                        .withSecondaryToPrimaryMapper(HubCaches::labelledHub)
+                        .withNamespaces(Set.of(namespace))
+                        .withName(regionSecretsIn(namespace))
+                        .withItemStore(new MetadataOnlySecretStore())
+                        .build(),
+                    context))
+        .toList();
+  }
+
+  /** The name of the region Secrets' event source of one watched namespace. */
+  static String regionSecretsIn(String namespace) {
+    return REGION_SECRETS + "-" + namespace;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, IoTHub> broker(
@@ -88,13 +125,13 @@ final class HubCaches {
    * a moment ago may not be cached yet), and every write is handed to its informer so the next pass
    * does not see the copy before it.
    */
-  static ObjectReads reads(Context<IoTHub> context) {
+  static ObjectReads reads(Context<IoTHub> context, OperatorSettings settings) {
     KubernetesClient client = context.getClient();
     ObjectReads direct = ObjectReads.direct(client);
     return new ObjectReads() {
       @Override
       public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
-        return source(type)
+        return source(type, namespace)
             .flatMap(s -> s.get(new ResourceID(name, namespace)))
             .orElseGet(() -> direct.get(type, namespace, name));
       }
@@ -105,7 +142,7 @@ final class HubCaches {
         Class<T> type = (Class<T>) written.getClass();
         ResourceID id = ResourceID.fromResource(written);
         T cached = metadataOnly(written);
-        source(type)
+        source(type, id.getNamespace().orElse(null))
             .ifPresent(
                 s -> {
                   if (before == null) {
@@ -118,14 +155,14 @@ final class HubCaches {
 
       @Override
       public boolean holdsAnyIn(String namespace) {
-        return source(Deployment.class)
+        return source(Deployment.class, namespace)
             .map(s -> s.list(namespace).findAny().isPresent())
             .orElse(false);
       }
 
       @SuppressWarnings("unchecked")
       private <T extends HasMetadata> java.util.Optional<InformerEventSource<T, IoTHub>> source(
-          Class<T> type) {
+          Class<T> type, String namespace) {
         String name =
             type == Deployment.class
                 ? DEPLOYMENTS
@@ -133,12 +170,21 @@ final class HubCaches {
                     ? SERVICES
                     : type == ConfigMap.class
                         ? CONFIG_MAPS
-                        : type == Secret.class ? REGION_SECRETS : null;
+                        : type == Secret.class ? secretSource(namespace) : null;
         return java.util.Optional.ofNullable(name)
             .map(
                 n ->
                     (InformerEventSource<T, IoTHub>)
                         context.eventSourceRetriever().getEventSourceFor(type, n));
+      }
+
+      /** The region Secrets' source that watches this namespace, or null when none does. */
+      private String secretSource(String namespace) {
+        Set<String> watched = settings.watchedRegionNamespaces();
+        if (watched.isEmpty()) {
+          return REGION_SECRETS;
+        }
+        return watched.contains(namespace) ? regionSecretsIn(namespace) : null;
       }
     };
   }

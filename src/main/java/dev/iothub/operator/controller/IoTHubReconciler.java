@@ -120,7 +120,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
 
   private HubRollout rollout(Context<IoTHub> context) {
     return new HubRollout(
-        context.getClient(), settings.clusterDomain(), HubCaches.reads(context), memory);
+        context.getClient(), settings.clusterDomain(), HubCaches.reads(context, settings), memory);
   }
 
   /** An exception ends as a condition with a reason and message; a conflict just runs again. */

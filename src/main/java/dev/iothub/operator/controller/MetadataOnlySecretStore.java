@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 /**
  * An informer store that keeps registry shards without their data: the hub controller needs only
  * their annotations (record count, checksum), and a hub of 100,000 devices would otherwise keep
- * megabytes of credential hashes in the operator's memory.
+ * megabytes of credential hashes in the operator's memory. One instance per informer: an informer's
+ * list keeps only its own keys in its store, so a store shared by the informers of two namespaces
+ * loses one namespace's Secrets (see HubCaches).
  */
 final class MetadataOnlySecretStore extends BasicItemStore<Secret> {
   MetadataOnlySecretStore() {
