@@ -57,7 +57,12 @@ record Progress(
     if (byStep != 0) {
       return byStep > 0;
     }
-    return !Objects.equals(migrated, other.migrated) || !Objects.equals(total, other.total);
+    // Within a step only news counts: more devices moved, or a total learnt; a source that does
+    // not know the total yet is behind, not ahead.
+    long moved = migrated == null ? 0 : migrated;
+    long movedBefore = other.migrated == null ? 0 : other.migrated;
+    return moved > movedBefore
+        || (moved == movedBefore && total != null && !total.equals(other.total));
   }
 
   /** Done fraction, 0 to 100: the steps behind, plus the migration's share of its own step. */

@@ -48,6 +48,11 @@ class ProgressTest {
     assertThat(running(OperationStep.MigratingRegistry, 0L, 10L).isAfter(activating)).isFalse();
     assertThat(running(OperationStep.SwitchingEndpoint, 10L, 10L).isAfter(activating)).isTrue();
     assertThat(running(OperationStep.ActivatingTarget, 10L, 10L).isAfter(activating)).isFalse();
+    // The request's status may not know the total the hub's operation gave: not news.
+    Progress migrating = running(OperationStep.MigratingRegistry, 0L, 500L);
+    assertThat(running(OperationStep.MigratingRegistry, 0L, null).isAfter(migrating)).isFalse();
+    assertThat(running(OperationStep.MigratingRegistry, 250L, 500L).isAfter(migrating)).isTrue();
+    assertThat(running(OperationStep.MigratingRegistry, 0L, 502L).isAfter(migrating)).isTrue();
     assertThat(new Progress(RequestPhase.Pending, null, null, null, null).isAfter(activating))
         .isFalse();
     assertThat(

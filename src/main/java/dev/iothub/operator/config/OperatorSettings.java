@@ -105,6 +105,7 @@ public record OperatorSettings(
         retryInitialDelay,
         retryMaxDelay,
         historyLimit,
-        namespaces);
+        namespaces,
+        importLimits);
   }
 }
