@@ -111,6 +111,7 @@ public final class Tutorial {
       waitAnHour();
       failback();
       showAfterFailback();
+      cleanUp();
       out.printf(
           "%nThe tutorial ran in %.1f s.%n", (System.nanoTime() - started) / 1_000_000_000.0);
       onARealCluster();
@@ -224,7 +225,9 @@ public final class Tutorial {
     new RegistryStore(client).write(hub, current, records, clock.instant());
     out.println(
         DEVICES
-            + " device records written to the registry in "
+            + " stand-in device records (device-0001 to device-"
+            + String.format("%04d", DEVICES)
+            + ") written to the registry in "
             + current.namespace()
             + " in one bulk write:");
     out.println(
@@ -263,7 +266,11 @@ public final class Tutorial {
     out.println(
         "The operator counts "
             + counted.getStatus().getRegistry().getDevices()
-            + " devices and keeps a standby copy in "
+            + " devices (the "
+            + DEVICES
+            + " stand-ins and the "
+            + examples.size()
+            + " Devices above) and keeps a standby copy in "
             + counted.getStatus().getFailoverLocation().getDisplayName()
             + ":");
     out.println("a failover then moves only what changed since the last copy.");
@@ -349,6 +356,21 @@ public final class Tutorial {
     expect(iothub("", "failover", "history", HUB, "-n", NAMESPACE), ExitCodes.OK);
   }
 
+  private void cleanUp() throws InterruptedException {
+    heading("Clean up: delete the resource group (portal: Delete resource group)");
+    if (mqtt != null) {
+      // The device would only retry a broker that is going away.
+      mqtt.close();
+      mqtt = null;
+    }
+    IoTHub hub = hub();
+    List<Region> both =
+        List.of(
+            region(hub.getStatus().getCurrentLocation().getId()),
+            region(hub.getStatus().getFailoverLocation().getId()));
+    new TutorialCleanup(client, out, WAIT).deleteResourceGroup(both);
+  }
+
   private void onARealCluster() {
     out.println();
     out.println("Do the same on a real cluster");
@@ -368,14 +390,22 @@ public final class Tutorial {
         "  kubectl iothub failover start contoso-hub -n manlfailrg   # an hour later: failback");
     out.println("  kubectl iothub failover history contoso-hub -n manlfailrg");
     out.println("  kubectl delete namespace manlfailrg                       # clean up");
-    out.println("Without the plugin, the same requests are examples/tutorial/02-failover.yaml and");
+    out.println("Without the plugin, the same requests are examples/tutorial/02-failover.yaml,");
     out.println(
-        "03-failback.yaml (kubectl apply -f ...; kubectl get failoverrequests -n manlfailrg).");
+        "03-failback.yaml (refused at once) and 05-failback-later.yaml (an hour later, under");
+    out.println(
+        "a new name: a request runs once). The README's \"Quickstart on a real cluster\" has");
+    out.println("every command, a device connecting and the clean-up.");
   }
 
   /** Runs one command of the command line, as a person would type it, on the playground. */
   private int iothub(String typed, String... args) {
     command(CLI + " " + String.join(" ", args));
+    if (!typed.isEmpty()) {
+      // Nobody types here: say so, so that the echo after the prompt is not mistaken for output.
+      out.println(
+          "(SIMULATED input: the playground types \"" + typed.strip() + "\" at the prompt below)");
+    }
     IoTHubCli cli =
         new IoTHubCli(
             ClusterConnector.shared(client),

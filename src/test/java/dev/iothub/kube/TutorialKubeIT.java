@@ -11,7 +11,6 @@ import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.packaging.Helm;
-import dev.iothub.packaging.Project;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,10 +167,7 @@ class TutorialKubeIT {
         .atMost(INTERVAL.plusSeconds(10))
         .until(() -> Instant.now().isAfter(Instant.parse(retryAfter)));
     // A request is one-shot: the failback is a new request under a new name.
-    cluster.kubectlResult("delete", "-f", "examples/tutorial/03-failback.yaml");
-    cluster.apply(
-        Project.read("examples/tutorial/03-failback.yaml")
-            .replace("contoso-hub-failback-1", "contoso-hub-failback-2"));
+    cluster.kubectl("apply", "-f", "examples/tutorial/05-failback-later.yaml");
 
     FailoverRequest done = awaitTerminal("contoso-hub-failback-2");
     assertThat(done.getStatus().getPhase())

@@ -3,6 +3,8 @@ package dev.iothub.playground;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.config.AdjustableClock;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.testing.OperatorHarness;
@@ -27,20 +29,22 @@ class PlaygroundMockTest {
     "status: Active: contoso-hub is running in West US 2.",
     "SIMULATED kubelet",
     "Step 2. Register devices",
-    "500 device records written to the registry in iothub-westus2 in one bulk write",
+    "500 stand-in device records (device-0001 to device-0500) written to the registry in"
+        + " iothub-westus2 in one bulk write",
     "$ kubectl apply -f examples/tutorial/04-devices.yaml",
     "device.iothub.dev/thermostat-1 created",
     "device.iothub.dev/pump created",
     "thermostat-1: ",
     "pump-42: ",
-    "The operator counts 502 devices",
+    "The operator counts 502 devices (the 500 stand-ins and the 2 Devices above)",
     "Step 3. See the hub's current and failover location",
     "$ kubectl iothub hub show contoso-hub -n manlfailrg",
     "Current location:   West US 2 (westus2)",
     "Failover location:  West Central US (westcentralus)",
     "Devices:            502",
     "Step 4. Start the manual failover, typing the hub name to confirm",
-    "$ kubectl iothub failover start contoso-hub -n manlfailrg\n",
+    "$ kubectl iothub failover start contoso-hub -n manlfailrg\n"
+        + "(SIMULATED input: the playground types \"contoso-hub\" at the prompt below)\n",
     "Type the hub name to confirm the manual failover: contoso-hub\n",
     "Manual failover in progress.",
     "step 1/5 MigratingRegistry",
@@ -58,6 +62,7 @@ class PlaygroundMockTest {
     "Step 7. Wait an hour",
     "The playground moves its clock forward 61 minutes (SIMULATED time: ",
     "Step 8. Fail back to West US 2, typing the hub name to confirm",
+    "(SIMULATED input: the playground types \"contoso-hub\" at the prompt below)\n",
     "Type the hub name to confirm the manual failback: contoso-hub\n",
     "Manual failback in progress.",
     "[####################] 100%  done                           502/502 devices",
@@ -70,6 +75,15 @@ class PlaygroundMockTest {
     "Failover  Succeeded  West US 2        West Central US  502",
     "Failback  Rejected",
     "Failback  Succeeded  West Central US  West US 2        502",
+    "Step 10. Clean up: delete the resource group (portal: Delete resource group)",
+    "$ kubectl delete namespace manlfailrg\nnamespace \"manlfailrg\" deleted\n",
+    "(SIMULATED: the namespace controller deletes the hub, requests, devices, keys)",
+    "The hub's finalizer removed its brokers, registry and certificates from both\nregions",
+    "-n iothub-westus2 -l iothub.dev/hub-name=contoso-hub\n"
+        + "No resources found in iothub-westus2 namespace.",
+    "-n iothub-westcentralus -l iothub.dev/hub-name=contoso-hub\n"
+        + "No resources found in iothub-westcentralus namespace.",
+    "What remains: the namespaces iothub-westus2 and iothub-westcentralus,",
     "The tutorial ran in ",
     "Do the same on a real cluster",
     "kubectl apply -f crds/",
@@ -85,6 +99,16 @@ class PlaygroundMockTest {
       assertThat(played.code()).as(out).isZero();
       inOrder(out, TUTORIAL);
       // Without local brokers the output says that no broker runs, and no MQTT step is played.
+      // The clean-up is real: the resource group and every object of the hub are gone.
+      assertThat(h.client().namespaces().withName("manlfailrg").get()).isNull();
+      assertThat(h.client().resources(IoTHub.class).inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(h.client().resources(Device.class).inAnyNamespace().list().getItems()).isEmpty();
+      for (String ns : new String[] {"iothub-westus2", "iothub-westcentralus"}) {
+        assertThat(h.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(h.client().secrets().inNamespace(ns).list().getItems()).isEmpty();
+      }
+      // Nothing is typed by a person: each simulated answer says so, once per confirmation.
+      assertThat(out.split("SIMULATED input: ", -1)).hasSize(3);
       assertThat(out)
           .doesNotContain("The playground stopped")
           .contains("no MQTT broker runs: the test runs without them.\nWith mosquitto 2 installed")
