@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.Map;
@@ -143,17 +144,32 @@ class HubOwnershipMockTest {
     f.request("failover", "contoso-hub", "contoso-hub");
     f.awaitPhase("failover", RequestPhase.Running);
 
-    // Someone replaces the hub's standby broker with an object of their own.
-    h.client().apps().deployments().inNamespace(WEST_CENTRAL).withName(BROKER).delete();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                h.client().apps().deployments().inNamespace(WEST_CENTRAL).withName(BROKER).get()
-                    == null);
-    Deployment foreign = foreignDeployment(WEST_CENTRAL);
-    foreign.getMetadata().setLabels(Map.of("app", "web"));
-    foreign = h.client().resource(foreign).create();
+    // Someone replaces the hub's standby broker with an object of their own, in place (a delete
+    // and create would race the operator, which puts its Deployment back at once).
+    Deployment foreign =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> {
+                  Deployment current =
+                      h.client()
+                          .apps()
+                          .deployments()
+                          .inNamespace(WEST_CENTRAL)
+                          .withName(BROKER)
+                          .get();
+                  Deployment theirs = foreignDeployment(WEST_CENTRAL);
+                  theirs.getMetadata().setLabels(Map.of("app", "web"));
+                  theirs
+                      .getMetadata()
+                      .setResourceVersion(current.getMetadata().getResourceVersion());
+                  try {
+                    return h.client().resource(theirs).update();
+                  } catch (KubernetesClientException e) {
+                    return null; // the operator wrote it in between: try again on the fresh copy
+                  }
+                },
+                java.util.Objects::nonNull);
 
     // The step records the conflict as its error, naming the object, and retries ...
     await()
