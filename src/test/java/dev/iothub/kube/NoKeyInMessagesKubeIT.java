@@ -186,7 +186,7 @@ class NoKeyInMessagesKubeIT {
     assertThat(broken.getStatus().getPhase()).isEqualTo(DeviceImportPhase.Failed);
     assertThat(broken.getStatus().getReason()).isEqualTo("InvalidRecords");
     assertThat(broken.getStatus().getMessage())
-        .contains("line 3: the device id is not valid", "line 7:");
+        .contains("line 3: the device id has a character the broker cannot hold", "line 7:");
 
     String imported = DeviceKeys.newKey();
     KEYS.put("import: imported", imported);
@@ -270,7 +270,8 @@ class NoKeyInMessagesKubeIT {
     // What was scanned is what the test made happen: statuses with the import's problems, Events
     // of every object, a log of the whole run.
     assertThat(texts.keySet()).anyMatch(k -> k.startsWith("DeviceImport " + NS + "/broken"));
-    assertThat(texts.values()).anyMatch(t -> t.contains("the device id is not valid"));
+    assertThat(texts.values())
+        .anyMatch(t -> t.contains("the device id has a character the broker cannot hold"));
     assertThat(events).isGreaterThanOrEqualTo(6);
     assertThat(log).hasSizeGreaterThan(20);
 
