@@ -38,13 +38,14 @@ class SigkillKubeIT {
   static final String CENTRAL = "sigkill-westcentralus";
   static final int OPERATIONS = 10;
   static final int DEVICES = 3_000;
-  static final long KILL_WINDOW_MS = 2_500;
+  static final long KILL_WINDOW_MS = 40;
   static final Duration WAIT = Duration.ofSeconds(90);
 
   static RealCluster cluster;
   static AutoCloseable kubelet;
   static OperatorProcess operator;
   static Path properties;
+  static int hits;
 
   @BeforeAll
   static void start() throws Exception {
@@ -117,12 +118,25 @@ class SigkillKubeIT {
     for (int i = 0; i < OPERATIONS; i++) {
       String name = "op-" + i;
       OperationType expected = i % 2 == 0 ? OperationType.Failover : OperationType.Failback;
+      // A quarter of the kills land while the request waits to be taken, the rest within a few
+      // tens of milliseconds after the hub shows the operation running: the moment is random, but
+      // always one where a failover is under way.
+      boolean whileRunning = random.nextInt(4) != 0;
       long delay = (long) (random.nextDouble() * KILL_WINDOW_MS);
+      long requested = System.nanoTime();
       request(name);
+      if (whileRunning) {
+        await().pollInterval(Duration.ofMillis(5)).atMost(WAIT).until(() -> runningOrDone(name));
+      }
       Thread.sleep(delay);
       operator.kill();
+      String hit = hit(name);
+      if (!hit.startsWith("nothing")) {
+        hits++;
+      }
       System.out.printf(
-          "kill %d: %s %d ms after the request, hit %s%n", i, expected, delay, hit(name));
+          "kill %d: %s %d ms after the request, hit %s%n",
+          i, expected, (System.nanoTime() - requested) / 1_000_000, hit);
       operator = startOperator();
 
       await().atMost(WAIT).until(() -> phase(name) != null && phase(name).isTerminal());
@@ -171,6 +185,18 @@ class SigkillKubeIT {
       Thread.sleep(1_100);
     }
     assertThat(hub().getStatus().getHistory()).hasSize(OPERATIONS);
+    // The kills landed in operations, not after them (each line above says where).
+    assertThat(hits)
+        .as("kills that hit an unfinished request")
+        .isGreaterThanOrEqualTo(OPERATIONS / 2);
+  }
+
+  /** Whether the hub shows this request's operation, or the request already ended. */
+  static boolean runningOrDone(String name) {
+    var op = hub().getStatus().getOperation();
+    RequestPhase phase = phase(name);
+    return (op != null && name.equals(op.getRequestName()))
+        || (phase != null && phase.isTerminal());
   }
 
   /** Where the operation stood when the operator died, from the status it had last written. */
