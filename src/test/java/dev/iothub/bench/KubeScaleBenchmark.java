@@ -1,0 +1,532 @@
+package dev.iothub.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.api.v1alpha1.DeviceImport;
+import dev.iothub.api.v1alpha1.DeviceImportPhase;
+import dev.iothub.api.v1alpha1.DeviceImportSpec;
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.OperationRecord;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.StepTiming;
+import dev.iothub.kube.OperatorProcess;
+import dev.iothub.kube.RealCluster;
+import dev.iothub.operator.broker.DeviceKeys;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.region.RegionCatalog;
+import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.registry.RegistryStore;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A hub at size on a real kube-apiserver, the operator as it ships (the packaged jar with {@code
+ * -Xmx512m}, in its own process), the kubelet simulated. For each fleet size: the devices are
+ * imported through DeviceImports (the operator hashes every key and grows the registry), the
+ * standby copy is awaited, then failovers and failbacks alternate with the mirror current; then the
+ * standby's copy is deleted and the time to copy it all again is set against the API server's raw
+ * write rate for the same objects, measured right after it. Reports medians per size, the
+ * operator's heap peak (jstat), bytes stored per device per region and API requests (the server's
+ * own counters). With {@code restart} as third argument, the operator is also killed in the middle
+ * of a cold failover of the largest hub and restarted. Run with {@code scripts/benchmark.sh
+ * scale-kube [sizes] [runs] [restart]}. Not a test: nothing here asserts a time.
+ */
+public final class KubeScaleBenchmark {
+  static final String NS = "scale";
+  static final String TEMPLATE = "scale-{region}";
+  static final int PER_SECRET = 12_000;
+  static final int SECRETS_PER_IMPORT = 20;
+  private static final Duration LONG = Duration.ofMinutes(30);
+
+  private final RealCluster cluster;
+  private final Region west;
+  private final Region central;
+  private final Map<String, Map<String, List<Long>>> table = new LinkedHashMap<>();
+
+  private KubeScaleBenchmark(RealCluster cluster, Region west, Region central) {
+    this.cluster = cluster;
+    this.west = west;
+    this.central = central;
+  }
+
+  public static void main(String[] args) {
+    BenchmarkMain.exitAfter(KubeScaleBenchmark::run, args);
+  }
+
+  private static void run(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String s : (args.length > 0 ? args[0] : "10000,100000,1000000").split(",")) {
+      sizes.add(Integer.parseInt(s.trim()));
+    }
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    boolean restart = args.length > 2 && args[2].equals("restart");
+    RealCluster cluster = RealCluster.get();
+    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    RegionCatalog regions = RegionCatalog.build(TEMPLATE, Map.of());
+    KubeScaleBenchmark bench =
+        new KubeScaleBenchmark(
+            cluster,
+            regions.find("westus2").orElseThrow(),
+            regions.find("westcentralus").orElseThrow());
+    bench.measure(sizes, runs, restart);
+  }
+
+  private void measure(List<Integer> sizes, int runs, boolean restart) throws Exception {
+    cluster.createNamespaces(NS, west.namespace(), central.namespace());
+    Path properties = RealCluster.WORK.resolve("scale.properties");
+    Files.createDirectories(RealCluster.WORK);
+    Files.writeString(
+        properties,
+        String.join(
+            "\n",
+            "quarkus.operator-sdk.namespaces=" + NS,
+            "iothub.region-namespace-template=" + TEMPLATE,
+            "iothub.watched-region-namespaces=" + west.namespace() + "," + central.namespace(),
+            "iothub.failover.max-failovers-per-window=5",
+            "iothub.failover.max-failbacks-per-window=5",
+            "iothub.failover.min-interval=PT1S",
+            "quarkus.log.level=WARN",
+            ""));
+    OperatorProcess operator =
+        OperatorProcess.start("scale", cluster.kubeconfig(), properties, Map.of());
+    HeapSampler heap = new HeapSampler(operator.pid());
+    try (AutoCloseable kubelet = cluster.playKubelet()) {
+      for (int size : sizes) {
+        measureSize(size, runs, heap);
+      }
+      if (restart) {
+        operator = restartInTheMiddle(sizes.get(sizes.size() - 1), operator, properties, heap);
+      }
+    } finally {
+      print(sizes, runs);
+      heap.close();
+      System.out.println("\noperator log tail:\n" + operator.logTail(15));
+      operator.close();
+      cluster.deleteNamespaces(Duration.ofMinutes(5), NS, west.namespace(), central.namespace());
+    }
+  }
+
+  private void measureSize(int size, int runs, HeapSampler heap) throws Exception {
+    String hub = "scale-" + size;
+    String column = String.format("%,d", size);
+    Consumer<String> log =
+        m -> System.out.printf("[%s %,d] %s%n", java.time.LocalTime.now(), size, m);
+    createHub(hub);
+    heap.reset();
+    long t0 = System.nanoTime();
+    importDevices(hub, size);
+    long imported = millisSince(t0);
+    record("import of the devices through DeviceImports (ms)", column, imported);
+    log.accept("imported in " + imported + " ms");
+    long t1 = System.nanoTime();
+    awaitStandbyCurrent(hub);
+    record("standby copy current after the import (ms)", column, millisSince(t1));
+    record("operator heap peak during import and copy (MiB)", column, heap.peakMiB());
+    record("  old generation peak (MiB)", column, heap.oldPeakMiB());
+    Storage west0 = storage(hub, west);
+    record("registry shards per region", column, west0.shards());
+    record(
+        "bytes stored per device per region (registry + password fragments)",
+        column,
+        Math.round((double) west0.bytes() / size));
+    for (int run = 1; run <= runs * 2; run++) {
+      String name = hub + "-op-" + run;
+      heap.reset();
+      long calls0 = apiRequests();
+      long r0 = System.nanoTime();
+      request(name, hub);
+      awaitSucceeded(name);
+      long elapsed = millisSince(r0);
+      long calls = apiRequests() - calls0;
+      OperationRecord done = hub(hub).getStatus().getHistory().get(0);
+      String kind = run % 2 == 1 ? "failover" : "failback";
+      log.accept(kind + " " + elapsed + " ms");
+      record("failover or failback, mirror current, request to Succeeded (ms)", column, elapsed);
+      for (StepTiming t : done.getSteps()) {
+        record("  step " + t.getStep().name() + " (ms)", column, t.getDurationMillis());
+      }
+      record("API requests during it (all clients, server counters)", column, calls);
+      record("operator heap peak during it (MiB)", column, heap.peakMiB());
+      awaitStandbyCurrent(hub);
+    }
+    // A cold standby: its copy deleted, the mirror copies every shard again.
+    Region standby = standbyOf(hub);
+    Storage source = storage(hub, otherThan(standby));
+    heap.reset();
+    long c0 = System.nanoTime();
+    cluster
+        .admin()
+        .secrets()
+        .inNamespace(standby.namespace())
+        .withLabelSelector(registrySelector(hub))
+        .delete();
+    awaitStandbyCurrent(hub);
+    long cold = millisSince(c0);
+    record("cold standby: full copy by the mirror (ms)", column, cold);
+    record("cold standby: operator heap peak (MiB)", column, heap.peakMiB());
+    long raw = rawWrite(hub, otherThan(standby));
+    record("raw write of the same shard objects by a plain client (ms)", column, raw);
+    record("full copy rate / raw write rate (%)", column, Math.round(100.0 * raw / cold));
+    log.accept("cold copy " + cold + " ms, raw " + raw + " ms, " + source.shards() + " shards");
+    cluster.kubectl("delete", "iothub", hub, "-n", NS, "--timeout=600s");
+  }
+
+  /**
+   * Stops the operator, empties the standby, asks for a failover, starts the operator and kills it
+   * while MigratingRegistry copies, then starts it once more: the request must still succeed.
+   */
+  private OperatorProcess restartInTheMiddle(
+      int size, OperatorProcess operator, Path properties, HeapSampler heap) throws Exception {
+    String hub = "restart-" + size;
+    String column = String.format("%,d", size);
+    createHub(hub);
+    importDevices(hub, size);
+    awaitStandbyCurrent(hub);
+    operator.close();
+    Region standby = standbyOf(hub);
+    cluster
+        .admin()
+        .secrets()
+        .inNamespace(standby.namespace())
+        .withLabelSelector(registrySelector(hub))
+        .delete();
+    request(hub + "-cold", hub);
+    long t0 = System.nanoTime();
+    operator = OperatorProcess.start("scale-2", cluster.kubeconfig(), properties, Map.of());
+    heap.follow(operator.pid());
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              IoTHub h = hub(hub);
+              return h.getStatus().getOperation() != null
+                  && "MigratingRegistry"
+                      .equals(String.valueOf(h.getStatus().getOperation().getStep()))
+                  && standbyShards(hub) > 0;
+            });
+    operator.kill();
+    long killedAt = millisSince(t0);
+    operator = OperatorProcess.start("scale-3", cluster.kubeconfig(), properties, Map.of());
+    heap.follow(operator.pid());
+    awaitSucceeded(hub + "-cold");
+    record("cold failover killed in MigratingRegistry at (ms)", column, killedAt);
+    record("cold failover with that restart, request to Succeeded (ms)", column, millisSince(t0));
+    record("operator heap peak across it (MiB)", column, heap.peakMiB());
+    if (operator.log().contains("OutOfMemoryError")) {
+      throw new IllegalStateException("the operator ran out of memory:\n" + operator.logTail(40));
+    }
+    return operator;
+  }
+
+  private void createHub(String name) {
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: IoTHub",
+            "metadata: {name: " + name + ", namespace: " + NS + "}",
+            "spec: {location: westus2}"));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                hub(name) != null
+                    && hub(name).getStatus() != null
+                    && hub(name).getStatus().getState() == HubState.Active);
+  }
+
+  /**
+   * Random UUID ids with real keys: Secrets of {@link #PER_SECRET} records (random keys hardly
+   * compress, and a Secret stays under 1 MiB), DeviceImports of up to {@link #SECRETS_PER_IMPORT}.
+   */
+  private void importDevices(String hub, int size) {
+    List<String> imports = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
+    for (int from = 0, part = 0; from < size; from += PER_SECRET, part++) {
+      int count = Math.min(PER_SECRET, size - from);
+      StringBuilder csv = new StringBuilder(count * 90);
+      csv.append("# deviceId,primaryKey\n");
+      for (int i = 0; i < count; i++) {
+        csv.append(UUID.randomUUID()).append(',').append(DeviceKeys.newKey()).append('\n');
+      }
+      String secret = hub + "-devices-" + part;
+      cluster
+          .admin()
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(secret)
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .addToData(
+                      DeviceImportSpec.RECORDS_KEY,
+                      Base64.getEncoder().encodeToString(DeviceImportFile.compress(csv.toString())))
+                  .build())
+          .create();
+      secrets.add(secret);
+      if (secrets.size() == SECRETS_PER_IMPORT || from + count >= size) {
+        String name = hub + "-import-" + imports.size();
+        cluster.apply(
+            String.join(
+                "\n",
+                "apiVersion: iothub.dev/v1alpha1",
+                "kind: DeviceImport",
+                "metadata: {name: " + name + ", namespace: " + NS + "}",
+                "spec: {hubName: " + hub + ", secretNames: [" + String.join(", ", secrets) + "]}"));
+        imports.add(name);
+        secrets.clear();
+      }
+    }
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              for (String name : imports) {
+                DeviceImport i =
+                    cluster
+                        .admin()
+                        .resources(DeviceImport.class)
+                        .inNamespace(NS)
+                        .withName(name)
+                        .get();
+                if (i.getStatus() != null && i.getStatus().getPhase() == DeviceImportPhase.Failed) {
+                  throw new IllegalStateException(name + ": " + i.getStatus().getMessage());
+                }
+                if (i.getStatus() == null
+                    || i.getStatus().getPhase() != DeviceImportPhase.Succeeded) {
+                  return false;
+                }
+              }
+              IoTHub h = hub(hub);
+              return h.getStatus().getRegistry() != null
+                  && Long.valueOf(size).equals(h.getStatus().getRegistry().getDevices());
+            });
+  }
+
+  /** The standby's shards carry the current region's checksums, shard by shard. */
+  private void awaitStandbyCurrent(String hub) {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              IoTHub h = hub(hub);
+              if (h.getStatus().getOperation() != null) {
+                return false;
+              }
+              Region standby = standbyOf(hub);
+              return checksums(hub, standby).equals(checksums(hub, otherThan(standby)));
+            });
+  }
+
+  private Map<String, String> checksums(String hub, Region region) {
+    Map<String, String> sums = new TreeMap<>();
+    eachSecret(
+        region,
+        registrySelector(hub),
+        s -> {
+          Map<String, String> a = s.getMetadata().getAnnotations();
+          if (!"0".equals(a.get(RegistryStore.RECORDS))) {
+            sums.put(a.get(RegistryStore.SHARD), a.get(RegistryStore.CHECKSUM));
+          }
+        });
+    return sums;
+  }
+
+  private int standbyShards(String hub) {
+    return checksums(hub, standbyOf(hub)).size();
+  }
+
+  private record Storage(long shards, long bytes) {}
+
+  /** Data bytes of the hub's region Secrets (registry shards and password fragments). */
+  private Storage storage(String hub, Region region) {
+    long[] totals = new long[2];
+    eachSecret(
+        region,
+        HubNames.HUB_NAME + "=" + hub,
+        s -> {
+          String component = s.getMetadata().getLabels().get(HubNames.COMPONENT);
+          if (RegistryStore.COMPONENT.equals(component)) {
+            totals[0]++;
+          }
+          if (s.getData() != null
+              && (RegistryStore.COMPONENT.equals(component) || "broker-auth".equals(component))
+              && !s.getMetadata().getName().endsWith("-tls")) {
+            s.getData().values().forEach(v -> totals[1] += Base64.getDecoder().decode(v).length);
+          }
+        });
+    return new Storage(totals[0], totals[1]);
+  }
+
+  /**
+   * Creates the source's shard objects again in a scratch namespace, one after the other as the
+   * operator copies them; the time is the raw rate the API server offers for these bytes.
+   */
+  private long rawWrite(String hub, Region source) {
+    String scratch = "scale-raw";
+    cluster.createNamespaces(scratch);
+    List<String> names = new ArrayList<>();
+    eachSecret(source, registrySelector(hub), s -> names.add(s.getMetadata().getName()));
+    long total = 0;
+    KubernetesClient client = cluster.admin();
+    for (String name : names) {
+      Secret s = client.secrets().inNamespace(source.namespace()).withName(name).get();
+      Secret copy =
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(scratch)
+              .withAnnotations(s.getMetadata().getAnnotations())
+              .endMetadata()
+              .withType(s.getType())
+              .withData(s.getData())
+              .build();
+      long t0 = System.nanoTime();
+      client.resource(copy).create();
+      total += System.nanoTime() - t0;
+    }
+    cluster.deleteNamespaces(Duration.ofMinutes(5), scratch);
+    return total / 1_000_000;
+  }
+
+  /** Pages of 8, so that this process never holds a region's whole registry. */
+  private void eachSecret(Region region, String selector, Consumer<Secret> each) {
+    String next = null;
+    do {
+      SecretList page =
+          cluster
+              .admin()
+              .secrets()
+              .inNamespace(region.namespace())
+              .withLabelSelector(selector)
+              .list(new ListOptionsBuilder().withLimit(8L).withContinue(next).build());
+      page.getItems().forEach(each);
+      next = page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+  }
+
+  private String registrySelector(String hub) {
+    return HubNames.HUB_NAME + "=" + hub + "," + HubNames.COMPONENT + "=" + RegistryStore.COMPONENT;
+  }
+
+  private Region standbyOf(String hub) {
+    String current = hub(hub).getStatus().getCurrentLocation().getId();
+    return current.equals(west.id()) ? central : west;
+  }
+
+  private Region otherThan(Region region) {
+    return region.equals(west) ? central : west;
+  }
+
+  private void request(String name, String hub) {
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: FailoverRequest",
+            "metadata: {name: " + name + ", namespace: " + NS + "}",
+            "spec: {hubName: " + hub + ", confirmHubName: " + hub + "}"));
+  }
+
+  private void awaitSucceeded(String name) {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              FailoverRequest r =
+                  cluster
+                      .admin()
+                      .resources(FailoverRequest.class)
+                      .inNamespace(NS)
+                      .withName(name)
+                      .get();
+              if (r.getStatus() != null && r.getStatus().getPhase() == RequestPhase.Failed) {
+                throw new IllegalStateException(name + ": " + r.getStatus().getMessage());
+              }
+              return r.getStatus() != null && r.getStatus().getPhase() == RequestPhase.Succeeded;
+            });
+  }
+
+  private IoTHub hub(String name) {
+    return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** The API server's count of requests served, from its own metrics. */
+  private long apiRequests() {
+    String metrics = cluster.admin().raw("/metrics");
+    long total = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("apiserver_request_total{")) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
+  private void record(String measure, String column, long value) {
+    table
+        .computeIfAbsent(measure, k -> new LinkedHashMap<>())
+        .computeIfAbsent(column, k -> new ArrayList<>())
+        .add(value);
+  }
+
+  private void print(List<Integer> sizes, int runs) {
+    System.out.printf(
+        "%nA hub at size on kube-apiserver v1.32 (kubelet simulated), operator jar with -Xmx512m;"
+            + " %d failovers and %d failbacks per size; median (min–max)%n%n",
+        runs, runs);
+    StringBuilder head = new StringBuilder("| measure |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (int size : sizes) {
+      head.append(String.format(" %,d devices |", size));
+      rule.append("---|");
+    }
+    System.out.println(head);
+    System.out.println(rule);
+    table.forEach(
+        (measure, bySize) -> {
+          StringBuilder row = new StringBuilder("| " + measure + " |");
+          for (int size : sizes) {
+            List<Long> values = bySize.get(String.format("%,d", size));
+            row.append(' ').append(values == null ? "" : cell(values)).append(" |");
+          }
+          System.out.println(row);
+        });
+  }
+
+  private static String cell(List<Long> values) {
+    if (values.size() == 1) {
+      return String.format("%,d", values.get(0));
+    }
+    return String.format(
+        "%,d (%,d–%,d)",
+        Medians.median(values),
+        java.util.Collections.min(values),
+        java.util.Collections.max(values));
+  }
+
+  private static long millisSince(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+}
