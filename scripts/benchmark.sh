@@ -3,9 +3,10 @@
 #   scripts/benchmark.sh failover [devices=100000] [runs=5]   a whole failover, request to Succeeded
 #   scripts/benchmark.sh failover-kube [devices=100000] [runs=5]   the same on a real kube-apiserver
 #       (../shared/kube, or the cluster of IOTHUB_TEST_KUBECONFIG), the operator jar in a process
-#   scripts/benchmark.sh scale-kube [sizes=10000,100000,1000000] [runs=3] [restart]   a hub at
-#       size on a real kube-apiserver: import, failovers with the mirror current, a cold copy, the
-#       operator's heap (-Xmx512m); with restart, a kill in the middle of a cold failover
+#   scripts/benchmark.sh scale kube|mock [sizes=10000,100000,1000000] [runs=3] [restart]   a hub at
+#       size on a real kube-apiserver (operator jar, -Xmx512m) or the embedded one: import,
+#       failovers with the mirror current, a cold copy against the raw write rate, the operator's
+#       heap; with restart (kube), a kill in the middle of a cold failover
 #   scripts/benchmark.sh registry [sizes=1000,10000,100000] [runs=5]   register, migrate, render
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,13 +15,13 @@ shift || true
 case "$which" in
   failover) main=dev.iothub.bench.FailoverBenchmark ;;
   failover-kube) main=dev.iothub.bench.KubeFailoverBenchmark ;;
-  scale-kube) main=dev.iothub.bench.KubeScaleBenchmark ;;
+  scale) main=dev.iothub.bench.ScaleBenchmark ;;
   registry) main=dev.iothub.bench.RegistryBenchmark ;;
-  *) echo "usage: scripts/benchmark.sh failover|failover-kube|scale-kube|registry [args]" >&2; exit 2 ;;
+  *) echo "usage: scripts/benchmark.sh failover|failover-kube|scale|registry [args]" >&2; exit 2 ;;
 esac
 # failover-kube runs the packaged operator jar, so it packages too.
 goal=test-compile
-case "$which" in failover-kube|scale-kube) goal=package ;; esac
+case "$which" in failover-kube|scale) goal=package ;; esac
 mvn -q -B -DskipTests -Dspotless.check.skip=true "$goal" dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx4g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \

@@ -11,21 +11,18 @@ import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.StepTiming;
-import dev.iothub.kube.OperatorProcess;
-import dev.iothub.kube.RealCluster;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
-import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.registry.RegistryStore;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,89 +34,66 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * A hub at size on a real kube-apiserver, the operator as it ships (the packaged jar with {@code
- * -Xmx512m}, in its own process), the kubelet simulated. For each fleet size: the devices are
- * imported through DeviceImports (the operator hashes every key and grows the registry), the
- * standby copy is awaited, then failovers and failbacks alternate with the mirror current; then the
- * standby's copy is deleted and the time to copy it all again is set against the API server's raw
- * write rate for the same objects, measured right after it. Reports medians per size, the
- * operator's heap peak (jstat), bytes stored per device per region and API requests (the server's
- * own counters). With {@code restart} as third argument, the operator is also killed in the middle
- * of a cold failover of the largest hub and restarted. Run with {@code scripts/benchmark.sh
- * scale-kube [sizes] [runs] [restart]}. Not a test: nothing here asserts a time.
+ * A hub at size, on a real kube-apiserver (the operator as it ships: the packaged jar with {@code
+ * -Xmx512m}, in its own process, the kubelet simulated) or on the embedded API server. For each
+ * fleet size: the devices are imported through DeviceImports (the operator hashes every key and
+ * sizes the registry), the standby copy is awaited, then failovers and failbacks alternate with the
+ * mirror current; then the standby's copy is deleted and the time the mirror takes to copy it all
+ * again is set against the API server's raw write rate for the same objects, measured right after
+ * it. Reports medians per size, the operator's heap peak (jstat), bytes stored per device per
+ * region and API requests. With {@code restart} (real API server only), the operator is also killed
+ * in the middle of a cold failover of the largest hub and restarted. Run with {@code
+ * scripts/benchmark.sh scale kube|mock [sizes] [runs] [restart]}. Not a test: nothing here asserts
+ * a time.
  */
-public final class KubeScaleBenchmark {
-  static final String NS = "scale";
-  static final String TEMPLATE = "scale-{region}";
+public final class ScaleBenchmark {
+  static final String NS = ScaleTarget.NS;
   static final int PER_SECRET = 12_000;
   static final int SECRETS_PER_IMPORT = 20;
   private static final Duration LONG = Duration.ofMinutes(30);
 
-  private final RealCluster cluster;
+  private final ScaleTarget target;
+  private final KubernetesClient client;
   private final Region west;
   private final Region central;
   private final Map<String, Map<String, List<Long>>> table = new LinkedHashMap<>();
 
-  private KubeScaleBenchmark(RealCluster cluster, Region west, Region central) {
-    this.cluster = cluster;
-    this.west = west;
-    this.central = central;
+  private ScaleBenchmark(ScaleTarget target) {
+    this.target = target;
+    this.client = target.client();
+    this.west = ScaleTarget.west(target);
+    this.central = ScaleTarget.central(target);
   }
 
   public static void main(String[] args) {
-    BenchmarkMain.exitAfter(KubeScaleBenchmark::run, args);
+    BenchmarkMain.exitAfter(ScaleBenchmark::run, args);
   }
 
   private static void run(String[] args) throws Exception {
+    String kind = args.length > 0 ? args[0] : "kube";
     List<Integer> sizes = new ArrayList<>();
-    for (String s : (args.length > 0 ? args[0] : "10000,100000,1000000").split(",")) {
+    for (String s : (args.length > 1 ? args[1] : "10000,100000,1000000").split(",")) {
       sizes.add(Integer.parseInt(s.trim()));
     }
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    boolean restart = args.length > 2 && args[2].equals("restart");
-    RealCluster cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
-    RegionCatalog regions = RegionCatalog.build(TEMPLATE, Map.of());
-    KubeScaleBenchmark bench =
-        new KubeScaleBenchmark(
-            cluster,
-            regions.find("westus2").orElseThrow(),
-            regions.find("westcentralus").orElseThrow());
-    bench.measure(sizes, runs, restart);
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    boolean restart = args.length > 3 && args[3].equals("restart");
+    try (ScaleTarget target = ScaleTarget.of(kind)) {
+      new ScaleBenchmark(target).measure(sizes, runs, restart);
+    }
   }
 
   private void measure(List<Integer> sizes, int runs, boolean restart) throws Exception {
-    cluster.createNamespaces(NS, west.namespace(), central.namespace());
-    Path properties = RealCluster.WORK.resolve("scale.properties");
-    Files.createDirectories(RealCluster.WORK);
-    Files.writeString(
-        properties,
-        String.join(
-            "\n",
-            "quarkus.operator-sdk.namespaces=" + NS,
-            "iothub.region-namespace-template=" + TEMPLATE,
-            "iothub.watched-region-namespaces=" + west.namespace() + "," + central.namespace(),
-            "iothub.failover.max-failovers-per-window=5",
-            "iothub.failover.max-failbacks-per-window=5",
-            "iothub.failover.min-interval=PT1S",
-            "quarkus.log.level=WARN",
-            ""));
-    OperatorProcess operator =
-        OperatorProcess.start("scale", cluster.kubeconfig(), properties, Map.of());
-    HeapSampler heap = new HeapSampler(operator.pid());
-    try (AutoCloseable kubelet = cluster.playKubelet()) {
+    HeapSampler heap = new HeapSampler(target.operatorPid());
+    try {
       for (int size : sizes) {
         measureSize(size, runs, heap);
       }
-      if (restart) {
-        operator = restartInTheMiddle(sizes.get(sizes.size() - 1), operator, properties, heap);
+      if (restart && target.separateProcess()) {
+        restartInTheMiddle(sizes.get(sizes.size() - 1), heap);
       }
     } finally {
       print(sizes, runs);
       heap.close();
-      System.out.println("\noperator log tail:\n" + operator.logTail(15));
-      operator.close();
-      cluster.deleteNamespaces(Duration.ofMinutes(5), NS, west.namespace(), central.namespace());
     }
   }
 
@@ -149,12 +123,13 @@ public final class KubeScaleBenchmark {
     for (int run = 1; run <= runs * 2; run++) {
       String name = hub + "-op-" + run;
       heap.reset();
-      long calls0 = apiRequests();
+      target.beforeOperation();
+      long calls0 = target.apiRequests();
       long r0 = System.nanoTime();
       request(name, hub);
       awaitSucceeded(name);
       long elapsed = millisSince(r0);
-      long calls = apiRequests() - calls0;
+      long calls = target.apiRequests() - calls0;
       OperationRecord done = hub(hub).getStatus().getHistory().get(0);
       String kind = run % 2 == 1 ? "failover" : "failback";
       log.accept(kind + " " + elapsed + " ms");
@@ -171,8 +146,7 @@ public final class KubeScaleBenchmark {
     Storage source = storage(hub, otherThan(standby));
     heap.reset();
     long c0 = System.nanoTime();
-    cluster
-        .admin()
+    client
         .secrets()
         .inNamespace(standby.namespace())
         .withLabelSelector(registrySelector(hub))
@@ -185,32 +159,31 @@ public final class KubeScaleBenchmark {
     record("raw write of the same shard objects by a plain client (ms)", column, raw);
     record("full copy rate / raw write rate (%)", column, Math.round(100.0 * raw / cold));
     log.accept("cold copy " + cold + " ms, raw " + raw + " ms, " + source.shards() + " shards");
-    cluster.kubectl("delete", "iothub", hub, "-n", NS, "--timeout=600s");
+    deleteHub(hub);
   }
 
   /**
    * Stops the operator, empties the standby, asks for a failover, starts the operator and kills it
    * while MigratingRegistry copies, then starts it once more: the request must still succeed.
    */
-  private OperatorProcess restartInTheMiddle(
-      int size, OperatorProcess operator, Path properties, HeapSampler heap) throws Exception {
+  private void restartInTheMiddle(int size, HeapSampler heap) throws Exception {
     String hub = "restart-" + size;
     String column = String.format("%,d", size);
     createHub(hub);
     importDevices(hub, size);
     awaitStandbyCurrent(hub);
-    operator.close();
+    target.stopOperator(false);
     Region standby = standbyOf(hub);
-    cluster
-        .admin()
+    client
         .secrets()
         .inNamespace(standby.namespace())
         .withLabelSelector(registrySelector(hub))
         .delete();
     request(hub + "-cold", hub);
+    heap.reset();
     long t0 = System.nanoTime();
-    operator = OperatorProcess.start("scale-2", cluster.kubeconfig(), properties, Map.of());
-    heap.follow(operator.pid());
+    target.startOperator();
+    heap.follow(target.operatorPid());
     await()
         .atMost(LONG)
         .pollInterval(Duration.ofMillis(100))
@@ -222,22 +195,21 @@ public final class KubeScaleBenchmark {
                       .equals(String.valueOf(h.getStatus().getOperation().getStep()))
                   && standbyShards(hub) > 0;
             });
-    operator.kill();
+    target.stopOperator(true);
     long killedAt = millisSince(t0);
-    operator = OperatorProcess.start("scale-3", cluster.kubeconfig(), properties, Map.of());
-    heap.follow(operator.pid());
+    target.startOperator();
+    heap.follow(target.operatorPid());
     awaitSucceeded(hub + "-cold");
     record("cold failover killed in MigratingRegistry at (ms)", column, killedAt);
     record("cold failover with that restart, request to Succeeded (ms)", column, millisSince(t0));
     record("operator heap peak across it (MiB)", column, heap.peakMiB());
-    if (operator.log().contains("OutOfMemoryError")) {
-      throw new IllegalStateException("the operator ran out of memory:\n" + operator.logTail(40));
+    if (target.operatorLog().contains("OutOfMemoryError")) {
+      throw new IllegalStateException("the operator ran out of memory");
     }
-    return operator;
   }
 
   private void createHub(String name) {
-    cluster.apply(
+    apply(
         String.join(
             "\n",
             "apiVersion: iothub.dev/v1alpha1",
@@ -268,8 +240,7 @@ public final class KubeScaleBenchmark {
         csv.append(UUID.randomUUID()).append(',').append(DeviceKeys.newKey()).append('\n');
       }
       String secret = hub + "-devices-" + part;
-      cluster
-          .admin()
+      client
           .resource(
               new SecretBuilder()
                   .withNewMetadata()
@@ -284,7 +255,7 @@ public final class KubeScaleBenchmark {
       secrets.add(secret);
       if (secrets.size() == SECRETS_PER_IMPORT || from + count >= size) {
         String name = hub + "-import-" + imports.size();
-        cluster.apply(
+        apply(
             String.join(
                 "\n",
                 "apiVersion: iothub.dev/v1alpha1",
@@ -302,12 +273,7 @@ public final class KubeScaleBenchmark {
             () -> {
               for (String name : imports) {
                 DeviceImport i =
-                    cluster
-                        .admin()
-                        .resources(DeviceImport.class)
-                        .inNamespace(NS)
-                        .withName(name)
-                        .get();
+                    client.resources(DeviceImport.class).inNamespace(NS).withName(name).get();
                 if (i.getStatus() != null && i.getStatus().getPhase() == DeviceImportPhase.Failed) {
                   throw new IllegalStateException(name + ": " + i.getStatus().getMessage());
                 }
@@ -384,11 +350,10 @@ public final class KubeScaleBenchmark {
    */
   private long rawWrite(String hub, Region source) {
     String scratch = "scale-raw";
-    cluster.createNamespaces(scratch);
+    createNamespace(scratch);
     List<String> names = new ArrayList<>();
     eachSecret(source, registrySelector(hub), s -> names.add(s.getMetadata().getName()));
     long total = 0;
-    KubernetesClient client = cluster.admin();
     for (String name : names) {
       Secret s = client.secrets().inNamespace(source.namespace()).withName(name).get();
       Secret copy =
@@ -405,7 +370,8 @@ public final class KubeScaleBenchmark {
       client.resource(copy).create();
       total += System.nanoTime() - t0;
     }
-    cluster.deleteNamespaces(Duration.ofMinutes(5), scratch);
+    client.namespaces().withName(scratch).delete();
+    await().atMost(LONG).until(() -> client.namespaces().withName(scratch).get() == null);
     return total / 1_000_000;
   }
 
@@ -414,8 +380,7 @@ public final class KubeScaleBenchmark {
     String next = null;
     do {
       SecretList page =
-          cluster
-              .admin()
+          client
               .secrets()
               .inNamespace(region.namespace())
               .withLabelSelector(selector)
@@ -439,7 +404,7 @@ public final class KubeScaleBenchmark {
   }
 
   private void request(String name, String hub) {
-    cluster.apply(
+    apply(
         String.join(
             "\n",
             "apiVersion: iothub.dev/v1alpha1",
@@ -455,12 +420,7 @@ public final class KubeScaleBenchmark {
         .until(
             () -> {
               FailoverRequest r =
-                  cluster
-                      .admin()
-                      .resources(FailoverRequest.class)
-                      .inNamespace(NS)
-                      .withName(name)
-                      .get();
+                  client.resources(FailoverRequest.class).inNamespace(NS).withName(name).get();
               if (r.getStatus() != null && r.getStatus().getPhase() == RequestPhase.Failed) {
                 throw new IllegalStateException(name + ": " + r.getStatus().getMessage());
               }
@@ -468,20 +428,25 @@ public final class KubeScaleBenchmark {
             });
   }
 
-  private IoTHub hub(String name) {
-    return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName(name).get();
+  private void apply(String yaml) {
+    HasMetadata object = client.getKubernetesSerialization().unmarshal(yaml);
+    client.resource(object).create();
   }
 
-  /** The API server's count of requests served, from its own metrics. */
-  private long apiRequests() {
-    String metrics = cluster.admin().raw("/metrics");
-    long total = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("apiserver_request_total{")) {
-        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
+  private void createNamespace(String name) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+  }
+
+  private void deleteHub(String name) {
+    client.resources(IoTHub.class).inNamespace(NS).withName(name).delete();
+    await().atMost(LONG).until(() -> hub(name) == null);
+  }
+
+  private IoTHub hub(String name) {
+    return client.resources(IoTHub.class).inNamespace(NS).withName(name).get();
   }
 
   private void record(String measure, String column, long value) {
@@ -493,9 +458,8 @@ public final class KubeScaleBenchmark {
 
   private void print(List<Integer> sizes, int runs) {
     System.out.printf(
-        "%nA hub at size on kube-apiserver v1.32 (kubelet simulated), operator jar with -Xmx512m;"
-            + " %d failovers and %d failbacks per size; median (min–max)%n%n",
-        runs, runs);
+        "%nA hub at size on %s; %d failovers and %d failbacks per size; median (min–max)%n%n",
+        target.description(), runs, runs);
     StringBuilder head = new StringBuilder("| measure |");
     StringBuilder rule = new StringBuilder("|---|");
     for (int size : sizes) {
