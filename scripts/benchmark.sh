@@ -8,6 +8,8 @@
 #       failovers with the mirror current, a cold copy against the raw write rate, the operator's
 #       heap; with restart (kube), a kill in the middle of a cold failover
 #   scripts/benchmark.sh registry [sizes=1000,10000,100000] [runs=5]   register, migrate, render
+#   scripts/benchmark.sh mosquitto [sizes=1000000] [runs=3]   real mosquitto loading and reloading
+#       a password file of that many devices; the dynamic-security plugin too if installed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-failover}
@@ -17,7 +19,8 @@ case "$which" in
   failover-kube) main=dev.iothub.bench.KubeFailoverBenchmark ;;
   scale) main=dev.iothub.bench.ScaleBenchmark ;;
   registry) main=dev.iothub.bench.RegistryBenchmark ;;
-  *) echo "usage: scripts/benchmark.sh failover|failover-kube|scale|registry [args]" >&2; exit 2 ;;
+  mosquitto) main=dev.iothub.bench.MosquittoBenchmark ;;
+  *) echo "usage: scripts/benchmark.sh failover|failover-kube|scale|registry|mosquitto [args]" >&2; exit 2 ;;
 esac
 # failover-kube runs the packaged operator jar, so it packages too.
 goal=test-compile

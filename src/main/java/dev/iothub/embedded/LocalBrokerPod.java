@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -36,9 +37,11 @@ import java.util.stream.Stream;
  * machine. The pod's volumes (ConfigMaps, Secrets, projected Secrets, emptyDirs) are written under
  * a temporary directory at their mount paths, the init containers' scripts run there, then the
  * broker container's command; only the mount paths move under that directory and the listener moves
- * to a loopback port. {@link #refresh} does what the kubelet and the pod's reloader do when a
- * projected Secret changes: the files are rewritten, the init scripts run again and mosquitto gets
- * SIGHUP, so connected clients stay connected.
+ * to a loopback port. Projected volumes are written as the kubelet's atomic writer does: the files
+ * in a timestamped directory, {@code ..data} a link to it swapped by one rename per update, each
+ * file a link through {@code ..data}. {@link #refresh} does what the kubelet and the pod's reloader
+ * do when a projected Secret changes: the volume is swapped, the init scripts run again and
+ * mosquitto gets SIGHUP, so connected clients stay connected.
  */
 public final class LocalBrokerPod implements AutoCloseable {
   /** The broker container: named so by the operator, else the pod's first container. */
@@ -53,6 +56,11 @@ public final class LocalBrokerPod implements AutoCloseable {
   private final int port;
   private final UserPrincipal brokerUser;
   private Map<Path, String> projected = Map.of();
+
+  /** What the projected volumes hold now, as the kubelet last wrote them. */
+  private Map<Path, String> written = Map.of();
+
+  private long swaps;
   private MosquittoProcess process;
 
   private LocalBrokerPod(KubernetesClient client, Deployment d, Path root, int port)
@@ -87,7 +95,7 @@ public final class LocalBrokerPod implements AutoCloseable {
           new LocalBrokerPod(client, deployment, root, MosquittoProcess.freePort());
       pod.writeVolumes();
       pod.projected = pod.projectedFiles();
-      pod.write(pod.projected);
+      pod.writeProjected(pod.projected);
       pod.runInitContainers();
       pod.process = MosquittoProcess.start(pod.configFile(), pod.port);
       return pod;
@@ -129,16 +137,7 @@ public final class LocalBrokerPod implements AutoCloseable {
     if (now.equals(projected)) {
       return;
     }
-    try {
-      for (Path gone : projected.keySet()) {
-        if (!now.containsKey(gone)) {
-          Files.deleteIfExists(gone);
-        }
-      }
-      write(now);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    writeProjected(now);
     runInitContainers();
     process.reload();
     projected = now; // only now: a failed reload is tried again on the next sync
@@ -149,16 +148,74 @@ public final class LocalBrokerPod implements AutoCloseable {
    * nothing run after them (no init script, no signal), to test the pod's own reloader.
    */
   public void writeProjectedFiles() {
-    Map<Path, String> now = projectedFiles();
+    writeProjected(projectedFiles());
+  }
+
+  /** How many times mosquitto logged that it reloaded (SIGHUP): what the pod's reloader caused. */
+  public int reloads() {
+    return process.count("Reloading config");
+  }
+
+  /**
+   * The kubelet's atomic writer: when the Secrets differ from what the volume holds, each changed
+   * volume gets a new timestamped directory, {@code ..data} is swapped to it by one rename, the
+   * files' links are added or removed, and the old directory is deleted. Nothing changes otherwise.
+   */
+  private void writeProjected(Map<Path, String> now) {
+    if (now.equals(written)) {
+      return;
+    }
+    Map<Path, Map<String, String>> volumes = new LinkedHashMap<>();
+    for (Path dir :
+        Stream.concat(written.keySet().stream(), now.keySet().stream())
+            .map(Path::getParent)
+            .toList()) {
+      volumes.putIfAbsent(dir, new LinkedHashMap<>());
+    }
+    now.forEach(
+        (file, content) ->
+            volumes.get(file.getParent()).put(file.getFileName().toString(), content));
     try {
-      for (Path gone : projected.keySet()) {
-        if (!now.containsKey(gone)) {
-          Files.deleteIfExists(gone);
-        }
+      for (var volume : volumes.entrySet()) {
+        swap(volume.getKey(), volume.getValue());
       }
-      write(now);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    written = Map.copyOf(now);
+  }
+
+  private void swap(Path dir, Map<String, String> files) throws IOException {
+    Files.createDirectories(dir);
+    Path data = dir.resolve("..data");
+    Path old = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
+    String name = String.format("..%d_%09d", System.currentTimeMillis(), ++swaps);
+    Path fresh = dir.resolve(name);
+    Files.createDirectory(fresh);
+    for (var f : files.entrySet()) {
+      Files.writeString(fresh.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+    }
+    handToBroker(fresh);
+    Path tmp = dir.resolve("..data_tmp");
+    Files.deleteIfExists(tmp);
+    Files.createSymbolicLink(tmp, Path.of(name));
+    Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path link : entries.toList()) {
+        String file = link.getFileName().toString();
+        if (!file.startsWith("..") && !files.containsKey(file)) {
+          Files.delete(link);
+        }
+      }
+    }
+    for (String file : files.keySet()) {
+      Path link = dir.resolve(file);
+      if (!Files.isSymbolicLink(link)) {
+        Files.createSymbolicLink(link, Path.of("..data", file));
+      }
+    }
+    if (old != null) {
+      deleteTree(old);
     }
   }
 
@@ -351,12 +408,20 @@ public final class LocalBrokerPod implements AutoCloseable {
    * image's non-root uid would own them in a pod; nothing is left readable by others.
    */
   private void handToBroker() {
-    try (Stream<Path> paths = Files.walk(root)) {
+    handToBroker(root);
+  }
+
+  private void handToBroker(Path under) {
+    try (Stream<Path> paths = Files.walk(under)) {
       for (Path p : paths.toList()) {
-        Files.setPosixFilePermissions(
-            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
-        if (brokerUser != null) {
-          Files.setOwner(p, brokerUser);
+        try {
+          Files.setPosixFilePermissions(
+              p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+          if (brokerUser != null) {
+            Files.setOwner(p, brokerUser);
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // a file the pod's reloader renamed meanwhile
         }
       }
     } catch (IOException e) {

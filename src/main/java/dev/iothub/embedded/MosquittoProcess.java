@@ -79,6 +79,14 @@ public final class MosquittoProcess implements AutoCloseable {
 
   /** Starts mosquitto with {@code configFile} and waits until it listens on {@code port}. */
   public static MosquittoProcess start(Path configFile, int port) {
+    return start(configFile, port, START_TIMEOUT);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, waiting up to {@code timeout}: a broker that loads a million
+   * passwords first (the benchmark) takes seconds.
+   */
+  public static MosquittoProcess start(Path configFile, int port, Duration timeout) {
     Path binary =
         binary()
             .orElseThrow(
@@ -96,7 +104,7 @@ public final class MosquittoProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot run " + binary, e);
     }
     MosquittoProcess broker = new MosquittoProcess(process, port);
-    broker.awaitListening();
+    broker.awaitListening(timeout);
     return broker;
   }
 
@@ -175,8 +183,8 @@ public final class MosquittoProcess implements AutoCloseable {
 
   // mosquitto logs "running" once its listeners are open (the rendered config logs to stderr,
   // which is unbuffered, so the line shows up at once).
-  private void awaitListening() {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+  private void awaitListening(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         sleep(50); // let the reader drain the last lines

@@ -48,6 +48,10 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorRenderedBrokerIT {
   private static final Duration DELIVERY = Duration.ofSeconds(5);
+
+  /** Two turns of the pod's reloader (one every 5 s) and a margin. */
+  private static final Duration TWO_TURNS = Duration.ofSeconds(12);
+
   private OperatorHarness h;
   private IoTHub hub;
   private final Map<String, Integer> ports = new HashMap<>();
@@ -145,12 +149,7 @@ class OperatorRenderedBrokerIT {
     assertThatThrownBy(() -> client(west.port(), "thermostat-1", key, ca))
         .hasMessageContaining("NOT_AUTHORIZED");
 
-    Process reloader = west.startSidecar("auth-reloader");
-    cleanup.add(
-        () -> {
-          reloader.descendants().forEach(ProcessHandle::destroy);
-          reloader.destroy();
-        });
+    Process reloader = startReloader(west);
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -161,6 +160,43 @@ class OperatorRenderedBrokerIT {
               client(west.port(), "thermostat-1", key, ca).disconnect();
               return true;
             });
+    assertThat(reloader.isAlive()).isTrue();
+  }
+
+  /**
+   * The reloader's turns cost O(1): while the projected volume's {@code ..data} stays, it neither
+   * assembles nor signals; one kubelet update (here carrying two Device changes) is one reload.
+   */
+  @Test
+  void theReloaderReloadsOncePerKubeletUpdateAndNeverWhileNothingChanged() throws Exception {
+    String ca = secretText(NS, BrokerAuth.caSecret(hub), "ca.crt");
+    awaitFragmentsWith("iothub-westus2", "iothub-probe:");
+    LocalBrokerPod west = startRegionBroker("iothub-westus2");
+    Process reloader = startReloader(west);
+    Thread.sleep(TWO_TURNS.toMillis());
+    assertThat(west.reloads()).as("reloads while ..data stayed").isZero();
+
+    h.client().resource(h.load("fixtures/devices/thermostat.yaml", Device.class)).create();
+    Device second = h.load("fixtures/devices/thermostat.yaml", Device.class);
+    second.getMetadata().setName("thermostat-2");
+    h.client().resource(second).create();
+    awaitFragmentsWith("iothub-westus2", "thermostat-1:");
+    awaitFragmentsWith("iothub-westus2", "thermostat-2:");
+    String key1 = secretText(NS, "thermostat-1-key", "primaryKey");
+    String key2 = secretText(NS, "thermostat-2-key", "primaryKey");
+    west.writeProjectedFiles();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              client(west.port(), "thermostat-1", key1, ca).disconnect();
+              return true;
+            });
+    client(west.port(), "thermostat-2", key2, ca).disconnect();
+    Thread.sleep(TWO_TURNS.toMillis());
+    assertThat(west.reloads()).as("reloads after one kubelet update").isEqualTo(1);
     assertThat(reloader.isAlive()).isTrue();
   }
 
@@ -197,6 +233,17 @@ class OperatorRenderedBrokerIT {
     assertThat(
             new HubFixtures(h).awaitReady("contoso-hub").getStatus().getCurrentLocation().getId())
         .isEqualTo("westus2");
+  }
+
+  /** The pod's auth-reloader container, its own script, signalling this pod's mosquitto. */
+  private Process startReloader(LocalBrokerPod pod) {
+    Process reloader = pod.startSidecar("auth-reloader");
+    cleanup.add(
+        () -> {
+          reloader.descendants().forEach(ProcessHandle::destroy);
+          reloader.destroy();
+        });
+    return reloader;
   }
 
   private String regionHost(Region region) {
