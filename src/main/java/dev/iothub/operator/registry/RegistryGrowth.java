@@ -62,6 +62,12 @@ public final class RegistryGrowth {
       // Shards of two counts: a split cut short, or the informer behind our own split.
       return new Result(target, finish(hub, region, target, now));
     }
+    if (shards.stream().anyMatch(s -> annotation(s, RegistryStore.FILL) == null)) {
+      // Shards of an older release say neither count nor fill: written once with both, so that
+      // growth can see them full from metadata alone.
+      annotate(hub, region, shards, now);
+      return new Result(target, false);
+    }
     int reported = RegistryStore.shardCount(hub);
     if (reported > target && !shards.isEmpty()) {
       Secret live = store.getShard(hub, region, indexOf(shards.get(0)));
@@ -97,6 +103,44 @@ public final class RegistryGrowth {
       }
     }
     return wrote;
+  }
+
+  /** Rewrites the shards without a fill annotation with the same records, count and fence. */
+  private void annotate(IoTHub hub, Region region, List<Secret> shards, Instant now) {
+    for (Secret known : shards) {
+      if (annotation(known, RegistryStore.FILL) != null) {
+        continue;
+      }
+      Secret shard = store.getShard(hub, region, indexOf(known));
+      if (shard == null || annotation(shard, RegistryStore.FILL) != null) {
+        continue;
+      }
+      requireOurs(hub, shard);
+      int index = indexOf(shard);
+      int count = RegistryStore.countOf(shard, hub);
+      List<DeviceRecord> records = RegistryStore.decode(shard);
+      Secret desired;
+      try {
+        desired = RegistryStore.encode(hub, region, index, count, records, now, limits, null);
+      } catch (RegistryFullException e) {
+        // Over lowered limits (a test's): as full as can be, so the region grows.
+        desired =
+            RegistryStore.encode(
+                hub, region, index, count, records, now, ShardLimits.DEFAULTS, null);
+        desired.getMetadata().getAnnotations().put(RegistryStore.FILL, "100");
+      }
+      if (RegistryStore.isFrozen(shard)) {
+        frozen(desired);
+      }
+      desired.getMetadata().setResourceVersion(shard.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+    }
+  }
+
+  private static String annotation(Secret s, String key) {
+    return s.getMetadata().getAnnotations() == null
+        ? null
+        : s.getMetadata().getAnnotations().get(key);
   }
 
   /** Moves a shard's records to their shards of {@code target}, then rewrites it at target. */

@@ -98,6 +98,24 @@ public final class RegistryStore {
     return fill == null ? 0 : Integer.parseInt(fill);
   }
 
+  /** The fill of a shard read in full: its annotation, else measured (an older release's shard). */
+  static int fillOf(Secret shard, ShardLimits limits) {
+    if (annotation(shard, FILL) != null) {
+      return fillOf(shard);
+    }
+    String data = shard.getData() == null ? null : shard.getData().get(DATA_KEY);
+    if (data == null) {
+      return 0;
+    }
+    long lines;
+    try {
+      lines = PasswordFile.deviceFragment(decode(shard)).getBytes(StandardCharsets.UTF_8).length;
+    } catch (IllegalStateException e) {
+      lines = Long.MAX_VALUE / 200;
+    }
+    return limits.fill(Base64.getDecoder().decode(data).length, lines);
+  }
+
   private static String annotation(Secret shard, String key) {
     Map<String, String> a = shard.getMetadata().getAnnotations();
     return a == null ? null : a.get(key);
@@ -311,7 +329,7 @@ public final class RegistryStore {
       Secret before) {
     byte[] canonical = RegistryShard.canonical(records);
     byte[] compressed = RegistryShard.compress(canonical);
-    int fillBefore = before == null ? 0 : fillOf(before);
+    int fillBefore = before == null ? 0 : fillOf(before, limits);
     if (compressed.length > limits.recordBytes()) {
       throw new RegistryFullException(
           hub,

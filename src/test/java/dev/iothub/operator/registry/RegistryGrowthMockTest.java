@@ -169,6 +169,36 @@ class RegistryGrowthMockTest {
   }
 
   @Test
+  void shardsOfAnOlderReleaseCountAsTheSpecSaysAndGrowOnceAnnotated() {
+    start(2);
+    IoTHub hub = h.hub(NS, "contoso-hub");
+    h.stopOperator();
+    RegistryStore store = new RegistryStore(h.client(), TINY);
+    List<DeviceRecord> records = new ArrayList<>();
+    for (int i = 0; i < 36; i++) {
+      records.add(
+          new DeviceRecord(
+              "old-" + i, true, PasswordHashes.hash("key-" + i), "2026-12-03T13:00:00Z"));
+    }
+    store.write(hub, westus2, records, h.clock().instant());
+    // As an older release wrote them: no count, no fill.
+    for (Secret s : store.shards(hub, westus2).values()) {
+      s.getMetadata().getAnnotations().remove(RegistryStore.SHARDS);
+      s.getMetadata().getAnnotations().remove(RegistryStore.FILL);
+      h.client().resource(s).update();
+    }
+
+    h.startOperator();
+    IoTHub after = awaitSettled(westus2);
+    int shards = after.getStatus().getRegistry().getShards();
+    // 18 devices a shard are over half of 4 KiB: the hub grew past its 2.
+    assertThat(shards).isGreaterThanOrEqualTo(4);
+    assertThat(assertLaidOut(after, westus2, shards)).hasSize(36);
+    assertThat(store.shards(after, westus2).values())
+        .allMatch(s -> s.getMetadata().getAnnotations().containsKey(RegistryStore.FILL));
+  }
+
+  @Test
   void aWriterThatReadAShardOfAnotherCountWritesNothing() {
     start(2);
     IoTHub hub = h.hub(NS, "contoso-hub");
