@@ -67,6 +67,10 @@ class ShardSizingTest {
     byte[] compressed = RegistryShard.compress(RegistryShard.canonical(shard));
     int lines = PasswordFile.deviceFragment(shard).getBytes(StandardCharsets.UTF_8).length;
     int fill = ShardLimits.DEFAULTS.fill(compressed.length, lines);
+    System.out.printf(
+        "5M devices, 128-char ids, %d shards: fullest %d devices, %d bytes compressed records,"
+            + " %d bytes password lines, fill %d%%%n",
+        ShardLimits.MAX_SHARDS, fullest, compressed.length, lines, fill);
 
     assertThat(compressed.length).isLessThan(RegistryShard.MAX_BYTES);
     assertThat(lines).isLessThan(PasswordFile.MAX_FRAGMENT_BYTES);
