@@ -16,7 +16,6 @@ import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.config.IoTHubConfig;
 import dev.iothub.operator.failover.ProcessedRequests;
-import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.status.StatusBudget;
 import dev.iothub.testing.GzipBomb;
@@ -44,10 +43,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Object size limits that only a real API server enforces: a Secret holds at most 1 MiB of data.
- * The registry shard and the password fragment rendered from it are both Secrets; an import that
- * would push either past the limit must be refused whole with a clear reason, and the hub must keep
- * serving, never wedged on a write the server refuses. A hub with one registry shard reaches the
- * limit with a few thousand devices.
+ * The registry shard and the password fragment rendered from it are both Secrets; no write may push
+ * either past the limit: the registry grows its shards instead (online), an import waits for it,
+ * and the hub keeps serving, never wedged on a write the server refuses. A hub with one registry
+ * shard would reach the limit with a few thousand devices.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LimitsKubeIT {
@@ -124,7 +123,7 @@ class LimitsKubeIT {
 
   @Test
   @Order(2)
-  void anImportThatFitsIsStoredAndRendered() {
+  void anImportThatFitsIsStoredRenderedAndTheRegistryThenGrows() {
     createImport("first", 5_000);
 
     DeviceImport done = awaitTerminal("first");
@@ -132,35 +131,45 @@ class LimitsKubeIT {
         .as(done.getStatus().getMessage())
         .isEqualTo(DeviceImportPhase.Succeeded);
     await().atMost(WAIT).until(() -> devices() == 5_000L);
-    Secret fragment = fragment();
-    int bytes = fragmentBytes(fragment);
-    // 5,000 devices with 36-character ids: well within a Secret, and close enough to the limit
-    // that 3,000 more cannot fit.
-    assertThat(bytes)
-        .isBetween(PasswordFile.MAX_FRAGMENT_BYTES / 2, PasswordFile.MAX_FRAGMENT_BYTES);
+    // 5,000 devices with 36-character ids fill the one shard past half of its limit: the hub
+    // splits it in two, online.
+    IoTHub hub = awaitHub(h -> Integer.valueOf(2).equals(h.getStatus().getRegistry().getShards()));
+    assertThat(hub.getStatus().getRegistry().getDevices()).isEqualTo(5_000L);
+    assertEveryRegionSecretUnderTheLimit();
   }
 
   @Test
   @Order(3)
-  void anImportThatWouldNotFitIsRefusedWholeAndTheHubKeepsServing() {
-    String fragmentVersion = fragment().getMetadata().getResourceVersion();
-    createImport("second", 3_000);
+  void anImportBeyondTheShardsWaitsForTheRegistryToGrowAndNoObjectPassesTheLimit() {
+    // 8,000 more: 6,500 a shard at 2 shards would be over 900 KiB of password lines. Before this
+    // version such an import was refused whole (RegistryFull); now it waits while the hub grows.
+    createImport("second", 8_000);
 
-    DeviceImport refused = awaitTerminal("second");
-    assertThat(refused.getStatus().getPhase()).isEqualTo(DeviceImportPhase.Failed);
-    assertThat(refused.getStatus().getReason()).isEqualTo("RegistryFull");
-    assertThat(refused.getStatus().getMessage())
-        .startsWith("Nothing was imported: the registry of hub fleet is full: its shard 0 (of 1)")
-        .contains("8000 devices", "spec.registry.shards");
-    assertThat(refused.getStatus().getDevicesImported()).isZero();
-
-    // Nothing half-applied, nothing wedged: the registry and the broker's fragment are unchanged,
-    // and the hub is still Active and reconciles without errors.
-    assertThat(devices()).isEqualTo(5_000L);
-    assertThat(fragment().getMetadata().getResourceVersion()).isEqualTo(fragmentVersion);
-    IoTHub hub = awaitHub(h -> h.getStatus().getState() == HubState.Active);
-    assertThat(hub.getStatus().getRegistry().getDevices()).isEqualTo(5_000L);
+    DeviceImport done = awaitTerminal("second");
+    assertThat(done.getStatus().getPhase())
+        .as(done.getStatus().getMessage())
+        .isEqualTo(DeviceImportPhase.Succeeded);
+    assertThat(done.getStatus().getDevicesImported()).isEqualTo(8_000L);
+    await().atMost(WAIT).until(() -> devices() == 13_000L);
+    IoTHub hub = awaitHub(h -> h.getStatus().getRegistry().getShards() >= 4);
+    System.out.printf(
+        "Registry grew from 1 to %d shards for 13,000 devices%n",
+        hub.getStatus().getRegistry().getShards());
+    assertEveryRegionSecretUnderTheLimit();
+    // Nothing wedged: the hub is Active and reconciles without errors.
+    awaitHub(h -> h.getStatus().getState() == HubState.Active);
     assertThat(operator.log()).doesNotContain("Too long", "Forbidden", "Exception");
+  }
+
+  /** Registry shards and password fragments of the hub's region, each under its 900 KiB. */
+  static void assertEveryRegionSecretUnderTheLimit() {
+    List<Secret> secrets = cluster.admin().secrets().inNamespace(WEST).list().getItems();
+    assertThat(secrets).isNotEmpty();
+    for (Secret s : secrets) {
+      assertThat(fragmentBytes(s))
+          .as("bytes of %s", s.getMetadata().getName())
+          .isLessThanOrEqualTo(PasswordFile.MAX_FRAGMENT_BYTES);
+    }
   }
 
   @Test
@@ -432,15 +441,6 @@ class LimitsKubeIT {
     return h.getStatus().getRegistry() == null || h.getStatus().getRegistry().getDevices() == null
         ? -1
         : h.getStatus().getRegistry().getDevices();
-  }
-
-  /** The broker's password fragment of shard 0 in the hub's region. */
-  static Secret fragment() {
-    String name = BrokerAuth.shardFragment(hub(), 0);
-    await()
-        .atMost(WAIT)
-        .until(() -> cluster.admin().secrets().inNamespace(WEST).withName(name).get() != null);
-    return cluster.admin().secrets().inNamespace(WEST).withName(name).get();
   }
 
   static int fragmentBytes(Secret fragment) {

@@ -15,7 +15,15 @@ public enum DeviceImportReason {
    * bytes of the import): nothing was imported.
    */
   ImportTooLarge,
-  /** The records do not fit the hub's registry shards: nothing was imported. */
+  /**
+   * The registry doubles its shards (a shard is full or over half of its size limit): the import
+   * waits and goes on from where it stopped; devicesImported says how many are written.
+   */
+  RegistryGrowing,
+  /**
+   * A shard is full and the registry has its most shards (4096): the import stopped;
+   * devicesImported says how many, in file order, were written.
+   */
   RegistryFull,
   /** The operator failed in a way it retries; the message says what failed. */
   OperatorError

@@ -12,13 +12,15 @@ public class DeviceImportStatus {
   @JsonPropertyDescription("Pending, Succeeded or Failed; the last two are final.")
   private DeviceImportPhase phase;
 
-  @JsonPropertyDescription("Device records written to the registry.")
+  @JsonPropertyDescription(
+      "Device records written to the registry, in file order: while the import waits for the"
+          + " registry to grow, those written so far; it goes on after them.")
   private Long devicesImported;
 
   @Size(max = IoTHub.MAX_REASON_LENGTH)
   @JsonPropertyDescription(
-      "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, SecretNotFound,"
-          + " InvalidRecords, ImportTooLarge, RegistryFull, OperatorError.")
+      "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, RegistryGrowing,"
+          + " SecretNotFound, InvalidRecords, ImportTooLarge, RegistryFull, OperatorError.")
   private String reason;
 
   @Size(max = IoTHub.MAX_MESSAGE_LENGTH)

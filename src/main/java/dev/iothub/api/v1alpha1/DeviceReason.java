@@ -19,7 +19,15 @@ public enum DeviceReason {
    * long, or one of the operator's own broker users. Nothing is registered.
    */
   DeviceIdRefused,
-  /** The registry shard the device belongs to is full. */
+  /**
+   * The registry doubles its shards (a shard passed half of its size limit, or was full): the
+   * change waits a moment; what is registered stays so.
+   */
+  RegistryGrowing,
+  /**
+   * The registry shard the device belongs to is full and the registry has its most shards (4096):
+   * nothing more fits in this hub.
+   */
   RegistryFull,
   /** The operator failed in a way it retries; the message says what failed. */
   OperatorError

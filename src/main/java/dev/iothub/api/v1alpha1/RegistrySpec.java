@@ -18,8 +18,10 @@ public class RegistrySpec {
       value = "self == oldSelf",
       message = "registry.shards is immutable: device records are placed by it")
   @JsonPropertyDescription(
-      "Number of shard objects that hold the device records (1 to 256). Each shard holds about"
-          + " 4,000 devices comfortably under the 1 MiB object limit. Immutable.")
+      "Initial number of shard objects that hold the device records (1 to 256). The operator"
+          + " doubles the shards online whenever one passes half of its size limit (up to 4096;"
+          + " status.registry.shards says how many there are), so this need not anticipate the"
+          + " fleet. Immutable.")
   private Integer shards;
 
   public Integer getShards() {

@@ -10,6 +10,12 @@ public class RegistryStatus {
   @JsonPropertyDescription("Number of device records in the registry of the current region.")
   private Long devices;
 
+  @JsonPropertyDescription(
+      "Number of shards the device records of the current region are placed by. It starts at"
+          + " spec.registry.shards and doubles, online, when a shard passes half of its size limit"
+          + " (at most 4096); observed from the shards each pass.")
+  private Integer shards;
+
   @Size(max = IoTHub.MAX_CHECKSUM_LENGTH)
   @JsonPropertyDescription("Checksum of the device records of the current region.")
   private String checksum;
@@ -37,6 +43,14 @@ public class RegistryStatus {
 
   public void setDevices(Long devices) {
     this.devices = devices;
+  }
+
+  public Integer getShards() {
+    return shards;
+  }
+
+  public void setShards(Integer shards) {
+    this.shards = shards;
   }
 
   public String getChecksum() {

@@ -44,6 +44,8 @@ public interface IoTHubConfig {
 
   DeviceImport deviceImport();
 
+  Registry registry();
+
   LeaderElection leaderElection();
 
   Probe probe();
@@ -69,6 +71,15 @@ public interface IoTHubConfig {
     /** Uncompressed bytes of one import, across its Secrets. */
     @WithDefault("67108864")
     long maxBytes();
+  }
+
+  /** The device registry's shards. */
+  interface Registry {
+    /**
+     * For tests only: a smaller byte limit of one shard (its compressed records and its password
+     * fragment), 1024 up to the default of 921600, so that growth shows at a small fleet.
+     */
+    Optional<Integer> shardMaxBytes();
   }
 
   interface Probe {

@@ -7,6 +7,7 @@ import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
 import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.registry.ShardLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -90,7 +91,8 @@ public class OperatorBeans {
         config.retryMaxDelay(),
         config.historyLimit(),
         config.watchedRegionNamespaces().orElse(Set.of()),
-        importLimits(config.deviceImport()));
+        importLimits(config.deviceImport()),
+        config.registry().shardMaxBytes().map(ShardLimits::of).orElse(ShardLimits.DEFAULTS));
   }
 
   private static DeviceImportFile.Limits importLimits(IoTHubConfig.DeviceImport limits) {

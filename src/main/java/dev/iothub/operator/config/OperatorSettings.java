@@ -3,6 +3,7 @@ package dev.iothub.operator.config;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.DeviceImportFile;
+import dev.iothub.operator.registry.ShardLimits;
 import java.time.Duration;
 import java.util.Set;
 
@@ -14,6 +15,7 @@ import java.util.Set;
  *     every namespace (which needs cluster-wide read access)
  * @param historyLimit finished operations kept in a hub's status
  * @param importLimits hard limits of one DeviceImport's file
+ * @param shardLimits how large one registry shard may grow (smaller only in tests)
  */
 public record OperatorSettings(
     RegionCatalog regions,
@@ -23,7 +25,8 @@ public record OperatorSettings(
     Duration retryMaxDelay,
     int historyLimit,
     Set<String> watchedRegionNamespaces,
-    DeviceImportFile.Limits importLimits) {
+    DeviceImportFile.Limits importLimits,
+    ShardLimits shardLimits) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(
@@ -34,7 +37,8 @@ public record OperatorSettings(
         Duration.ofMinutes(5),
         20,
         Set.of(),
-        DeviceImportFile.Limits.defaults());
+        DeviceImportFile.Limits.defaults(),
+        ShardLimits.DEFAULTS);
   }
 
   public OperatorSettings withFailover(FailoverPolicy policy) {
@@ -46,7 +50,8 @@ public record OperatorSettings(
         retryMaxDelay,
         historyLimit,
         watchedRegionNamespaces,
-        importLimits);
+        importLimits,
+        shardLimits);
   }
 
   public OperatorSettings withRetry(Duration initial, Duration max) {
@@ -58,7 +63,8 @@ public record OperatorSettings(
         max,
         historyLimit,
         watchedRegionNamespaces,
-        importLimits);
+        importLimits,
+        shardLimits);
   }
 
   public OperatorSettings withRegions(RegionCatalog catalog) {
@@ -70,7 +76,8 @@ public record OperatorSettings(
         retryMaxDelay,
         historyLimit,
         watchedRegionNamespaces,
-        importLimits);
+        importLimits,
+        shardLimits);
   }
 
   public OperatorSettings withImportLimits(DeviceImportFile.Limits limits) {
@@ -82,7 +89,8 @@ public record OperatorSettings(
         retryMaxDelay,
         historyLimit,
         watchedRegionNamespaces,
-        limits);
+        limits,
+        shardLimits);
   }
 
   public OperatorSettings withHistoryLimit(int limit) {
@@ -94,7 +102,8 @@ public record OperatorSettings(
         retryMaxDelay,
         limit,
         watchedRegionNamespaces,
-        importLimits);
+        importLimits,
+        shardLimits);
   }
 
   public OperatorSettings withWatchedRegionNamespaces(Set<String> namespaces) {
@@ -106,6 +115,20 @@ public record OperatorSettings(
         retryMaxDelay,
         historyLimit,
         namespaces,
-        importLimits);
+        importLimits,
+        shardLimits);
+  }
+
+  public OperatorSettings withShardLimits(ShardLimits limits) {
+    return new OperatorSettings(
+        regions,
+        failover,
+        clusterDomain,
+        retryInitialDelay,
+        retryMaxDelay,
+        historyLimit,
+        watchedRegionNamespaces,
+        importLimits,
+        limits);
   }
 }

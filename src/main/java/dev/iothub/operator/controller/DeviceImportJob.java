@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs one DeviceImport: reads and checks every record first (a bad line imports nothing), hashes
- * the keys, then writes the hub's registry. Says in the status builder how it ended or why it
- * waits, and returns when to look again (null: it ended).
+ * Runs one DeviceImport: reads and checks every record first (a bad line imports nothing), then
+ * hashes the keys and writes the hub's registry in chunks, each all or none, in file order. When a
+ * shard is full the import waits for the registry to grow and goes on after the records written
+ * (status.devicesImported); it succeeds only once every record is written. Says in the status
+ * builder how it ended or why it waits, and returns when to look again (null: it ended).
  */
 final class DeviceImportJob {
   private static final String THEN = "the import runs";
@@ -37,7 +39,8 @@ final class DeviceImportJob {
   }
 
   Duration run(DeviceImport job, Optional<IoTHub> hub, DeviceImportStatusBuilder status) {
-    Optional<HubRegistry> registry = hub.flatMap(h -> HubRegistry.of(h, settings.regions()));
+    Optional<HubRegistry> registry =
+        hub.flatMap(h -> HubRegistry.of(h, settings.regions(), settings.shardLimits()));
     if (registry.isEmpty()) {
       status.pending(DeviceImportReason.HubNotReady, hubNotReady(job));
       return settings.retryMaxDelay();
@@ -61,7 +64,14 @@ final class DeviceImportJob {
         return null;
       }
     }
-    return write(reader.parsed(), registry.get(), status);
+    return write(reader.parsed(), registry.get(), status, written(job));
+  }
+
+  /** Records an earlier pass of this import wrote, in file order, before it waited. */
+  private static int written(DeviceImport job) {
+    return job.getStatus() == null || job.getStatus().getDevicesImported() == null
+        ? 0
+        : job.getStatus().getDevicesImported().intValue();
   }
 
   private static DeviceImportReason reason(DeviceImportFile.Refused refused) {
@@ -71,7 +81,10 @@ final class DeviceImportJob {
   }
 
   private Duration write(
-      DeviceImportFile.Parsed parsed, HubRegistry registry, DeviceImportStatusBuilder status) {
+      DeviceImportFile.Parsed parsed,
+      HubRegistry registry,
+      DeviceImportStatusBuilder status,
+      int alreadyWritten) {
     if (!parsed.problems().isEmpty()) {
       String problems = String.join("; ", parsed.problems());
       status.failed(
@@ -79,23 +92,64 @@ final class DeviceImportJob {
           "Nothing was imported: " + problems + ". Fix the file and create a new DeviceImport.");
       return null;
     }
-    List<DeviceRecord> records = hashed(parsed.entries());
-    HubRegistry.Write write = registry.write(client, records, clock.instant());
-    switch (write.outcome()) {
-      case FROZEN:
-        status.pending(DeviceImportReason.RegistryFrozen, registry.frozenMessage(THEN));
-        return HubRegistry.FROZEN_RETRY;
-      case FULL:
-        status.failed(
-            DeviceImportReason.RegistryFull,
-            "Nothing was imported: "
-                + write.detail()
-                + ". Import the devices into a hub created with more registry shards.");
-        return null;
-      default:
-        status.succeeded(imported(records.size(), registry), records.size());
-        return null;
+    List<DeviceImportFile.Entry> entries = parsed.entries();
+    int done = Math.min(alreadyWritten, entries.size());
+    // Hashed once: a chunk halved below is written with the same records.
+    List<DeviceRecord> records = hashed(entries.subList(done, entries.size()));
+    int offset = done;
+    // All that is left at once (one read and one write per shard); a chunk more than a shard
+    // below the threshold can take is halved, so shards fill past it and the registry grows.
+    int chunk = entries.size() - done;
+    while (done < entries.size()) {
+      List<DeviceRecord> next =
+          records.subList(done - offset, Math.min(entries.size(), done + chunk) - offset);
+      HubRegistry.Write write = registry.write(client, next, clock.instant());
+      switch (write.outcome()) {
+        case WRITTEN:
+          done += next.size();
+          status.progress(done);
+          break;
+        case TOO_LARGE:
+          if (chunk == 1) {
+            return full(status, write, done, entries.size());
+          }
+          chunk = Math.max(1, chunk / 2);
+          break;
+        case FROZEN:
+          status.pending(DeviceImportReason.RegistryFrozen, registry.frozenMessage(THEN));
+          return registry.retryAfter(write.outcome());
+        case GROWING:
+          status.pending(
+              DeviceImportReason.RegistryGrowing,
+              done
+                  + " of "
+                  + entries.size()
+                  + " devices are written. "
+                  + registry.growingMessage(write.detail(), "the rest are written"));
+          return registry.retryAfter(write.outcome());
+        default:
+          return full(status, write, done, entries.size());
+      }
     }
+    status.succeeded(imported(entries.size(), registry), entries.size());
+    return null;
+  }
+
+  /** The registry has its most shards: the import ends, saying what is in and what is not. */
+  private static Duration full(
+      DeviceImportStatusBuilder status, HubRegistry.Write write, int done, int total) {
+    status.failed(
+        DeviceImportReason.RegistryFull,
+        done
+            + " of "
+            + total
+            + " devices (the first in file order) were imported, the rest were not: "
+            + write.detail()
+            + ". The registry has its most shards ("
+            + dev.iothub.operator.registry.ShardLimits.MAX_SHARDS
+            + "); import the rest into another hub.",
+        done);
+    return null;
   }
 
   private List<DeviceRecord> hashed(List<DeviceImportFile.Entry> entries) {

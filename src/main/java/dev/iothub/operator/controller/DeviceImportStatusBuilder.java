@@ -34,6 +34,18 @@ public final class DeviceImportStatusBuilder {
     return end(DeviceImportPhase.Failed, reason.name(), message, 0);
   }
 
+  /** It ended, for good, with the first {@code imported} records (in file order) written. */
+  public DeviceImportStatusBuilder failed(
+      DeviceImportReason reason, String message, long imported) {
+    return end(DeviceImportPhase.Failed, reason.name(), message, imported);
+  }
+
+  /** The first {@code written} records (in file order) are in the registry. */
+  public DeviceImportStatusBuilder progress(long written) {
+    status.setDevicesImported(written);
+    return this;
+  }
+
   public DeviceImportStatusBuilder succeeded(String message, long imported) {
     return end(DeviceImportPhase.Succeeded, null, message, imported);
   }

@@ -57,7 +57,9 @@ final class DeviceMessages {
         + id
         + " is not registered: "
         + detail
-        + ". Delete devices of this hub or register it in a hub with more shards.";
+        + ". The registry has its most shards ("
+        + dev.iothub.operator.registry.ShardLimits.MAX_SHARDS
+        + "): delete devices of this hub or register this one in another hub.";
   }
 
   static String registered(String id, HubRegistry registry, boolean enabled) {

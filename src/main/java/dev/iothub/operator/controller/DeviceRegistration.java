@@ -9,6 +9,8 @@ import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.registry.DeviceKeySecrets;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.HubRegistry;
+import dev.iothub.operator.registry.RegistryFrozenException;
+import dev.iothub.operator.registry.RegistryGrowingException;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,7 +58,8 @@ final class DeviceRegistration {
           DeviceReason.DuplicateDeviceId, DeviceMessages.duplicate(twin.get(), id, hub));
       return null;
     }
-    Optional<HubRegistry> registry = HubRegistry.of(hub, settings.regions());
+    Optional<HubRegistry> registry =
+        HubRegistry.of(hub, settings.regions(), settings.shardLimits());
     if (registry.isEmpty()) {
       status.notRegistered(DeviceReason.HubNotReady, DeviceMessages.hubNotReady(hub));
       return settings.retryInitialDelay();
@@ -83,7 +86,13 @@ final class DeviceRegistration {
       switch (write.outcome()) {
         case FROZEN:
           return waitForOperation(registry, status);
+        case GROWING:
+          status.waiting(
+              DeviceReason.RegistryGrowing, registry.growingMessage(write.detail(), THEN));
+          return HubRegistry.FROZEN_RETRY;
+        case TOO_LARGE:
         case FULL:
+          // Nothing more fits (most shards), or this one record is more than half a shard.
           status.notRegistered(DeviceReason.RegistryFull, DeviceMessages.full(id, write.detail()));
           return settings.retryMaxDelay();
         default:
@@ -111,12 +120,17 @@ final class DeviceRegistration {
   boolean release(Device device) {
     String id = DeviceIdentity.of(device);
     Optional<HubRegistry> registry =
-        HubWatch.hubOf(context).flatMap(hub -> HubRegistry.of(hub, settings.regions()));
+        HubWatch.hubOf(context)
+            .flatMap(hub -> HubRegistry.of(hub, settings.regions(), settings.shardLimits()));
     if (registry.isPresent() && DeviceIdentity.duplicateOf(context, device, id).isEmpty()) {
       if (registry.get().frozen()) {
         return false;
       }
-      registry.get().remove(client, List.of(id), clock.instant());
+      try {
+        registry.get().remove(client, List.of(id), clock.instant());
+      } catch (RegistryGrowingException | RegistryFrozenException e) {
+        return false; // a split runs: the removal waits for it like any write
+      }
     }
     new DeviceKeySecrets(client).deleteGenerated(device);
     return true;

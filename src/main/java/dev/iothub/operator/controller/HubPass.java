@@ -15,13 +15,16 @@ import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.objects.NameConflictException;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryGrowth;
 import dev.iothub.operator.registry.RegistryMirror;
+import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +50,8 @@ final class HubPass {
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private final boolean hadOperation;
   private IoTHub hub;
+  // The registry's shard count as this pass observed (or grew) it; null until then.
+  private Integer shards;
   // Requests of this hub with no final phase yet: their verdicts stay in the history. Null until
   // the requests were looked at: the history is then not trimmed at all.
   private Set<String> openRequestUids;
@@ -106,6 +111,58 @@ final class HubPass {
     }
     status.locations(resolution.locations(), rollout.hostName(hub));
     return true;
+  }
+
+  /**
+   * Grows the current region's registry when a shard is over the threshold, or finishes a split cut
+   * short, before anything else looks at the registry: no operation may start, and no leftover
+   * fence be lifted, on a half-split registry. While an operation runs, only observes the count.
+   * Returns true when it split shards: the pass then only publishes the new count ({@link
+   * #accept}), and the next one lifts the fence, so no writer sees the registry open before the hub
+   * reports the count to place records by.
+   */
+  boolean growRegistry(HubLocations locations, List<Secret> regionSecrets) {
+    if (status.status().getOperation() != null) {
+      reportShards(RegistryGrowth.observedCount(hub, locations.current(), regionSecrets));
+      return false;
+    }
+    RegistryGrowth.Result grown;
+    try {
+      grown =
+          new RegistryGrowth(client, settings.shardLimits())
+              .step(status.view(), locations.current(), regionSecrets, now);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // A writer got in before the fence: the next pass (at once) freezes or splits again,
+      // still before anything else; the count stays the one reported.
+      reportShards(RegistryStore.shardCount(hub));
+      return true;
+    }
+    reportShards(grown.shards());
+    if (grown.split()) {
+      String message =
+          "The registry of "
+              + hub.getMetadata().getName()
+              + " in "
+              + locations.current().displayName()
+              + " is split into "
+              + grown.shards()
+              + " shards; writes that waited are applied now, and the brokers roll once to"
+              + " mount the new password fragments.";
+      afterWrite.add(
+          written -> events.record(written, EventRecorder.NORMAL, "RegistryGrown", message));
+    }
+    return grown.split();
+  }
+
+  private void reportShards(int count) {
+    shards = count;
+    if (status.status().getRegistry() == null) {
+      status.status().setRegistry(new RegistryStatus());
+    }
+    status.status().getRegistry().setShards(count);
   }
 
   /**
@@ -218,6 +275,7 @@ final class HubPass {
                 regionSecrets,
                 status.status().getOperation() != null,
                 now);
+    registry.setShards(shards);
     String syncedAt = registry.getStandbySyncedAt();
     long lag =
         syncedAt == null
@@ -227,7 +285,10 @@ final class HubPass {
     return registry;
   }
 
-  /** Writes the operation just accepted (nothing else happened in this pass) and its Event. */
+  /**
+   * Writes the operation just accepted, or the registry's new shard count (nothing else happened in
+   * this pass), and its Event.
+   */
   IoTHub accept() {
     return publish();
   }

@@ -78,6 +78,11 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
         new HubPass(hub, context.getClient(), rollout(context), settings, clock, metrics, probe);
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
     boolean located = pass.locate(resolution);
+    List<Secret> regionSecrets = context.getSecondaryResources(Secret.class).stream().toList();
+    if (located && pass.growRegistry(resolution.locations(), regionSecrets)) {
+      HubCaches.remember(context, cached, pass.accept());
+      return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(1);
+    }
     boolean accepted =
         pass.takeRequests(
             resolution.locations(),
@@ -93,7 +98,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     pass.runOperation(resolution.locations());
     boolean ready = false;
     try {
-      ready = pass.rollOut(context.getSecondaryResources(Secret.class).stream().toList()).ready();
+      ready = pass.rollOut(regionSecrets).ready();
       Conditions.remove(pass.status().status().getConditions(), RECONCILED);
     } catch (RuntimeException e) {
       if (!pass.hadOperation()) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,8 +26,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A hub's device registry in a region namespace: a fixed number of shard Secrets (credential hashes
- * are not for every reader of ConfigMaps). Reading or writing N devices costs O(shards) API calls.
+ * A hub's device registry in a region namespace: shard Secrets (credential hashes are not for every
+ * reader of ConfigMaps). Reading or writing N devices costs O(shards) API calls. The number of
+ * shards grows with the fleet (see {@link RegistryGrowth}): each shard carries the count it was
+ * written for, and a writer whose count differs writes nothing and waits.
  */
 public final class RegistryStore {
   public static final String DATA_KEY = "records.jsonl.gz";
@@ -34,6 +37,12 @@ public final class RegistryStore {
   public static final String CHECKSUM = "iothub.dev/checksum";
   public static final String SHARD = "iothub.dev/shard";
   public static final String SYNCED_AT = "iothub.dev/synced-at";
+
+  /** The shard count a shard was written for: its records are placed by it. */
+  public static final String SHARDS = "iothub.dev/shards";
+
+  /** Percent of the tighter of the shard's two byte limits it takes (see {@link ShardLimits}). */
+  public static final String FILL = "iothub.dev/fill";
 
   /**
    * Set on every shard of the source region when an operation starts. Marking a shard changes its
@@ -46,16 +55,70 @@ public final class RegistryStore {
   public static final String SECRET_TYPE = "iothub.dev/registry-shard";
 
   private final KubernetesClient client;
+  private final ShardLimits limits;
 
   public RegistryStore(KubernetesClient client) {
-    this.client = client;
+    this(client, ShardLimits.DEFAULTS);
   }
 
+  public RegistryStore(KubernetesClient client, ShardLimits limits) {
+    this.client = client;
+    this.limits = limits;
+  }
+
+  /**
+   * The number of shards records are placed by: what the hub's status reports (the largest count
+   * its shards were written for), else the initial count of its spec.
+   */
   public static int shardCount(IoTHub hub) {
+    Integer reported =
+        hub.getStatus() == null || hub.getStatus().getRegistry() == null
+            ? null
+            : hub.getStatus().getRegistry().getShards();
+    return reported != null && reported > 0 ? reported : initialShardCount(hub);
+  }
+
+  /** The count the hub started with (spec.registry.shards); shards of older releases carry it. */
+  public static int initialShardCount(IoTHub hub) {
     RegistrySpec registry = hub.getSpec().getRegistry();
     return registry == null || registry.getShards() == null
         ? RegistrySpec.DEFAULT_SHARDS
         : registry.getShards();
+  }
+
+  /** The count a shard was written for; a shard without the annotation, the hub's initial one. */
+  public static int countOf(Secret shard, IoTHub hub) {
+    String count = annotation(shard, SHARDS);
+    return count == null ? initialShardCount(hub) : Integer.parseInt(count);
+  }
+
+  /** The fill of a shard in percent; 0 when it does not say (written by an older release). */
+  public static int fillOf(Secret shard) {
+    String fill = annotation(shard, FILL);
+    return fill == null ? 0 : Integer.parseInt(fill);
+  }
+
+  /** The fill of a shard read in full: its annotation, else measured (an older release's shard). */
+  static int fillOf(Secret shard, ShardLimits limits) {
+    if (annotation(shard, FILL) != null) {
+      return fillOf(shard);
+    }
+    String data = shard.getData() == null ? null : shard.getData().get(DATA_KEY);
+    if (data == null) {
+      return 0;
+    }
+    long lines;
+    try {
+      lines = PasswordFile.deviceFragment(decode(shard)).getBytes(StandardCharsets.UTF_8).length;
+    } catch (IllegalStateException e) {
+      lines = Long.MAX_VALUE / 200;
+    }
+    return limits.fill(Base64.getDecoder().decode(data).length, lines);
+  }
+
+  private static String annotation(Secret shard, String key) {
+    Map<String, String> a = shard.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
   }
 
   public static String shardName(IoTHub hub, int index) {
@@ -82,7 +145,7 @@ public final class RegistryStore {
         : decode(shard).stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
   }
 
-  private Secret getShard(IoTHub hub, Region region, int index) {
+  Secret getShard(IoTHub hub, Region region, int index) {
     return client.secrets().inNamespace(region.namespace()).withName(shardName(hub, index)).get();
   }
 
@@ -126,6 +189,10 @@ public final class RegistryStore {
         continue;
       }
       Secret current = few ? getShard(hub, region, index) : existing.get(index);
+      if (current != null && countOf(current, hub) != shards) {
+        // Placed by another count: the registry grows (or this writer's view of it is old).
+        throw new RegistryGrowingException(hub, Math.max(shards, countOf(current, hub)));
+      }
       if (current != null && isFrozen(current)) {
         throw new RegistryFrozenException(hub);
       }
@@ -135,7 +202,9 @@ public final class RegistryStore {
       }
       changes.forEach(r -> merged.put(r.id(), r));
       gone.forEach(merged::remove);
-      writes.add(new ShardWrite(encode(hub, region, index, merged.values(), now), current));
+      writes.add(
+          new ShardWrite(
+              encode(hub, region, index, shards, merged.values(), now, limits, current), current));
     }
     for (ShardWrite w : writes) {
       if (w.current() == null) {
@@ -239,38 +308,60 @@ public final class RegistryStore {
 
   static Secret encode(
       IoTHub hub, Region region, int index, Collection<DeviceRecord> records, Instant now) {
+    return encode(hub, region, index, shardCount(hub), records, now, ShardLimits.DEFAULTS, null);
+  }
+
+  /**
+   * A shard Secret of {@code records} placed by {@code count} shards.
+   *
+   * @param before the shard as read before the change (its fill says whether the registry grows
+   *     when this one does not fit), or null
+   * @throws RegistryFullException when it would not fit {@code limits}
+   */
+  static Secret encode(
+      IoTHub hub,
+      Region region,
+      int index,
+      int count,
+      Collection<DeviceRecord> records,
+      Instant now,
+      ShardLimits limits,
+      Secret before) {
     byte[] canonical = RegistryShard.canonical(records);
     byte[] compressed = RegistryShard.compress(canonical);
-    int shards = shardCount(hub);
-    if (compressed.length > RegistryShard.MAX_BYTES) {
+    int fillBefore = before == null ? 0 : fillOf(before, limits);
+    if (compressed.length > limits.recordBytes()) {
       throw new RegistryFullException(
           hub,
           index,
-          shards,
+          count,
           records.size(),
-          "its records would take "
-              + compressed.length
-              + " bytes, over "
-              + RegistryShard.MAX_BYTES);
+          "its records would take " + compressed.length + " bytes, over " + limits.recordBytes(),
+          fillBefore);
     }
+    long lineBytes;
     try {
       // The broker's password fragment of this shard must fit in a Secret as well.
-      PasswordFile.deviceFragment(records);
+      lineBytes = PasswordFile.deviceFragment(records).getBytes(StandardCharsets.UTF_8).length;
     } catch (IllegalStateException e) {
+      lineBytes = Long.MAX_VALUE;
+    }
+    if (lineBytes > limits.fragmentBytes()) {
       throw new RegistryFullException(
           hub,
           index,
-          shards,
+          count,
           records.size(),
-          "their password lines would take more than "
-              + PasswordFile.MAX_FRAGMENT_BYTES
-              + " bytes");
+          "their password lines would take more than " + limits.fragmentBytes() + " bytes",
+          fillBefore);
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(SHARD, Integer.toString(index));
     annotations.put(RECORDS, Integer.toString(records.size()));
     annotations.put(CHECKSUM, RegistryShard.checksum(canonical));
     annotations.put(SYNCED_AT, Timestamps.format(now));
+    annotations.put(SHARDS, Integer.toString(count));
+    annotations.put(FILL, Integer.toString(limits.fill(compressed.length, lineBytes)));
     return new SecretBuilder()
         .withNewMetadata()
         .withName(shardName(hub, index))
