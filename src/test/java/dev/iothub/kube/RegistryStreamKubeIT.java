@@ -77,7 +77,7 @@ class RegistryStreamKubeIT {
     RegistryStore store = new RegistryStore(client);
     int shards = RegistryStore.shardCount(hub);
 
-    // Paged (8 a page) and without data: every shard, none with its records.
+    // Paged (8, then 250 a page) and without data: every shard, none with its records.
     Map<Integer, Secret> metadata = store.shardMetadata(hub, west);
     assertThat(metadata).hasSize(shards);
     assertThat(metadata.values())

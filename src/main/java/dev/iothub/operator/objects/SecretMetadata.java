@@ -30,11 +30,15 @@ import java.util.function.Consumer;
  * to ~1 MB of data each, and planning, fencing and summing them needs their annotations alone. The
  * API server is asked for PartialObjectMetadata (it then sends no data at all); a server that does
  * not offer it answers with the whole objects, and their data is skipped by the parser, never
- * decoded. Lists are paged, so no answer is larger than a page either way.
+ * decoded. Lists are paged, so no answer is larger than a page either way: 8 objects a page until
+ * the server has shown that it answers metadata only, then 250.
  */
 public final class SecretMetadata {
-  /** Items per LIST page: with whole objects (the fallback) a page is at most ~8 MB. */
+  /** Items per LIST page while the server may answer whole objects: at most ~8 MB a page. */
   static final int PAGE = 8;
+
+  /** Items per page once the server answered metadata only (about 1.5 kB an item). */
+  static final int METADATA_PAGE = 250;
 
   private static final String ACCEPT_LIST =
       "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
@@ -49,20 +53,23 @@ public final class SecretMetadata {
   public static List<Secret> list(KubernetesClient client, String namespace, String labelSelector) {
     List<Secret> all = new ArrayList<>();
     String token = null;
+    int limit = PAGE;
     do {
       StringBuilder uri =
           new StringBuilder(base(client, namespace))
               .append("?labelSelector=")
               .append(encode(labelSelector))
               .append("&limit=")
-              .append(PAGE);
+              .append(limit);
       if (token != null) {
         uri.append("&continue=").append(encode(token));
       }
       HttpClient http = client.getHttpClient();
       HttpRequest request =
           http.newHttpRequestBuilder().uri(uri.toString()).setHeader("Accept", ACCEPT_LIST).build();
-      token = send(client, request, in -> readList(in, all::add));
+      Page page = send(client, request, in -> readList(in, all::add));
+      token = page.token();
+      limit = page.metadataOnly() ? METADATA_PAGE : PAGE;
     } while (token != null && !token.isEmpty());
     return all;
   }
@@ -175,17 +182,23 @@ public final class SecretMetadata {
     return new KubernetesClientException(status);
   }
 
+  /** What a page said about the next: its continue token, and whether it held metadata only. */
+  private record Page(String token, boolean metadataOnly) {}
+
   /**
    * Reads a (PartialObjectMetadata or Secret) list: items' metadata out, the continue token back.
    */
-  private static String readList(JsonParser in, Consumer<Secret> items) throws IOException {
+  private static Page readList(JsonParser in, Consumer<Secret> items) throws IOException {
     String token = null;
+    String kind = null;
     expect(in.nextToken(), JsonToken.START_OBJECT);
     while (in.nextToken() == JsonToken.FIELD_NAME) {
       String field = in.currentName();
       JsonToken value = in.nextToken();
       if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
         token = JSON.readValue(in, ListMeta.class).getContinue();
+      } else if ("kind".equals(field) && value == JsonToken.VALUE_STRING) {
+        kind = in.getText();
       } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
         while (in.nextToken() == JsonToken.START_OBJECT) {
           items.accept(readItem(in));
@@ -194,7 +207,7 @@ public final class SecretMetadata {
         in.skipChildren();
       }
     }
-    return token;
+    return new Page(token, "PartialObjectMetadataList".equals(kind));
   }
 
   private static Secret readOne(JsonParser in) throws IOException {
