@@ -11,6 +11,7 @@ import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.testing.ApiTraffic;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
@@ -39,8 +40,8 @@ public final class RegistryBenchmark {
           "%nRegistry on the embedded API server, %d runs per size after 1 warm-up; medians%n%n",
           runs);
       System.out.println(
-          "| devices | register (ms) | register API calls | bytes written | migrate (ms) | migrate API calls | bytes copied | render password file (ms) |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
+          "| devices | register (ms) | register API calls | bytes written | migrate (ms) | migrate API calls | bytes copied | render password file (ms) | migrate, standby current (ms) | API calls | bytes answered | migrate after 1 device change (ms) | API calls | bytes sent + answered |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
       for (int n : sizes) {
         Map<String, List<Long>> m = new TreeMap<>();
         for (int run = 0; run <= runs; run++) {
@@ -50,7 +51,7 @@ public final class RegistryBenchmark {
           }
         }
         System.out.printf(
-            "| %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |%n",
+            "| %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |%n",
             n,
             median(m.get("a.registerMs")),
             median(m.get("b.registerCalls")),
@@ -58,7 +59,13 @@ public final class RegistryBenchmark {
             median(m.get("d.migrateMs")),
             median(m.get("e.migrateCalls")),
             median(m.get("f.migrateBytes")),
-            median(m.get("g.renderMs")));
+            median(m.get("g.renderMs")),
+            median(m.get("h.currentMs")),
+            median(m.get("i.currentCalls")),
+            median(m.get("j.currentBytes")),
+            median(m.get("k.deltaMs")),
+            median(m.get("l.deltaCalls")),
+            median(m.get("m.deltaBytes")));
       }
       System.exit(0);
     } catch (Exception | AssertionError e) {
@@ -71,7 +78,9 @@ public final class RegistryBenchmark {
     RegionCatalog catalog = RegionCatalog.azureDefaults();
     Region west = catalog.find("westus2").orElseThrow();
     Region westCentral = catalog.find("westcentralus").orElseThrow();
-    try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+    // Counts bytes, and answers PartialObjectMetadata requests as the real API server does.
+    ApiTraffic traffic = new ApiTraffic();
+    try (EmbeddedApiServer server = EmbeddedApiServer.start(traffic, -1)) {
       server.createNamespaces(List.of(west.namespace(), westCentral.namespace()));
       IoTHub hub = new IoTHub();
       hub.setMetadata(
@@ -112,6 +121,32 @@ public final class RegistryBenchmark {
       r.put("d.migrateMs", (System.nanoTime() - t1) / 1_000_000);
       r.put("e.migrateCalls", (long) (server.requestCount() - c1));
       r.put("f.migrateBytes", bytes(store.shards(hub, westCentral).values()));
+
+      // The standby is current (the mirror's work): what a failover's migration costs then.
+      traffic.drain();
+      long t3 = System.nanoTime();
+      new RegistryMigration(server.client())
+          .migrate(hub, west, westCentral, Instant.now(), x -> {});
+      r.put("h.currentMs", (System.nanoTime() - t3) / 1_000_000);
+      List<ApiTraffic.Exchange> current = traffic.drain();
+      r.put("i.currentCalls", (long) current.size());
+      r.put("j.currentBytes", current.stream().mapToLong(ApiTraffic.Exchange::answerBytes).sum());
+
+      // One device changed since: what the mirror's copy of it costs.
+      store.write(
+          hub,
+          west,
+          List.of(
+              new DeviceRecord("newcomer", true, PasswordHashes.hash(DeviceKeys.newKey()), now)),
+          Instant.now());
+      traffic.drain();
+      long t4 = System.nanoTime();
+      new RegistryMigration(server.client())
+          .migrate(hub, west, westCentral, Instant.now(), x -> {});
+      r.put("k.deltaMs", (System.nanoTime() - t4) / 1_000_000);
+      List<ApiTraffic.Exchange> delta = traffic.drain();
+      r.put("l.deltaCalls", (long) delta.size());
+      r.put("m.deltaBytes", delta.stream().mapToLong(e -> e.sentBytes() + e.answerBytes()).sum());
 
       long t2 = System.nanoTime();
       long lines = 0;

@@ -222,7 +222,7 @@ class SigkillKubeIT {
             .withLabel(HubNames.COMPONENT, RegistryStore.COMPONENT)
             .list()
             .getItems();
-    return RegistryStore.summarize(shards, 8).checksum();
+    return RegistryStore.summarize(shards).checksum();
   }
 
   /** Every device record in a region namespace's registry shards, by id. */

@@ -12,6 +12,8 @@ import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.broker.MqttProbe;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
@@ -22,12 +24,14 @@ import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -240,23 +244,35 @@ public final class OperationRunner {
       Region target,
       Instant now) {
     ActiveOperation op = status.status().getOperation();
+    RegistryStore store = new RegistryStore(client);
     if (observed.exists(source)) {
-      // Fence off writers first: a write that read a shard before the mark fails and waits.
-      new RegistryStore(client).freeze(hub, source, now);
+      // Fence off writers first: a write that read a shard before the mark fails and waits. The
+      // freeze answers the source's metadata as marked: the plan, without reading any record.
+      Map<Integer, Secret> frozen = store.freeze(hub, source, now);
       RegistryMigration.MigrationResult result =
           new RegistryMigration(client)
-              .migrate(hub, source, target, now, migrated -> op.setDevicesMigrated(migrated));
+              .migrate(
+                  hub,
+                  source,
+                  frozen,
+                  target,
+                  store.shardMetadata(hub, target),
+                  now,
+                  migrated -> op.setDevicesMigrated(migrated));
       op.setDevicesTotal(result.devices());
       op.setDevicesMigrated(result.devices());
       op.setSourceReachable(true);
-      // The target's brokers authenticate from the records just migrated, before they start.
-      rollout.applyAuth(hub, locations, null, now);
+      // The target's brokers authenticate from the records just migrated, before they start;
+      // planned from metadata, only fragments whose shard changed read their shard.
+      rollout.applyAuth(
+          hub,
+          locations,
+          region -> SecretMetadata.list(client, region.namespace(), HubNames.ownerSelector(hub)),
+          now);
       return true;
     }
     // The source region is lost: the target serves from its standby copy, however old.
-    RegistrySummary standby =
-        RegistryStore.summarize(
-            new RegistryStore(client).shards(hub, target).values(), RegistryStore.shardCount(hub));
+    RegistrySummary standby = RegistryStore.summarize(store.shardMetadata(hub, target).values());
     op.setSourceReachable(false);
     op.setDevicesTotal(standby.devices());
     op.setDevicesMigrated(standby.devices());

@@ -5,10 +5,12 @@ import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.objects.Ownership;
+import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -100,7 +102,16 @@ public final class RegionBrokers {
     deleteOurs(hub, client.apps().deployments().inNamespace(ns));
     deleteOurs(hub, client.services().inNamespace(ns));
     deleteOurs(hub, client.configMaps().inNamespace(ns));
-    deleteOurs(hub, client.secrets().inNamespace(ns));
+    // Registry shards and password fragments hold up to ~1 MB each: their metadata suffices here.
+    for (Secret s : SecretMetadata.list(client, ns, HubNames.ownerSelector(hub))) {
+      if (Ownership.isOurs(
+          s,
+          hub.getMetadata().getUid(),
+          hub.getMetadata().getName(),
+          hub.getMetadata().getNamespace())) {
+        client.resource(s).delete();
+      }
+    }
   }
 
   private <T extends HasMetadata> void deleteOurs(

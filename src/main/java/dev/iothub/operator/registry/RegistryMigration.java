@@ -2,17 +2,26 @@ package dev.iothub.operator.registry;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.Ownership;
+import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
 /**
- * Moves a hub's registry to another region: copies every shard whose checksum differs (so a re-run
- * after a crash, or a target already in sync, copies nothing), then verifies the target shard by
- * shard against the source, recomputing each checksum from the copied bytes. O(shards) API calls.
+ * Moves a hub's registry to another region, planned from the shards' metadata: copies only the
+ * shards whose checksum or count annotation differs (so a re-run after a crash, or a target already
+ * in sync, copies nothing and reads no record), one shard at a time (read, write, verify, drop),
+ * and deletes target shards the source does not have. Memory: one shard; API calls: O(changed
+ * shards).
  */
 public final class RegistryMigration {
   private final KubernetesClient client;
@@ -24,68 +33,133 @@ public final class RegistryMigration {
   }
 
   /**
+   * Plans from a metadata LIST of both regions.
+   *
    * @param progress told the number of records in place in the target after each shard
    * @return the verified result
    * @throws RegistryMismatchException when the target does not match the source after the copy
    */
   public MigrationResult migrate(
       IoTHub hub, Region source, Region target, Instant now, LongConsumer progress) {
-    int shards = RegistryStore.shardCount(hub);
-    Map<Integer, Secret> from = store.shards(hub, source);
-    Map<Integer, Secret> to = store.shards(hub, target);
-    long total = RegistryStore.summarize(from.values(), shards).devices();
+    return migrate(
+        hub,
+        source,
+        store.shardMetadata(hub, source),
+        target,
+        store.shardMetadata(hub, target),
+        now,
+        progress);
+  }
+
+  /**
+   * Plans from the shards' metadata as the caller has it (the freeze's answers, an informer's
+   * cache). Metadata that is stale costs at most a copy that was not needed: every shard copied is
+   * read fresh, and a target written meanwhile is read again before it is replaced.
+   *
+   * @param from the source's shards by index (metadata suffices)
+   * @param to the target's shards by index (metadata suffices)
+   */
+  public MigrationResult migrate(
+      IoTHub hub,
+      Region source,
+      Map<Integer, Secret> from,
+      Region target,
+      Map<Integer, Secret> to,
+      Instant now,
+      LongConsumer progress) {
+    Map<Integer, Secret> copiedFrom = new TreeMap<>(from);
+    Set<Integer> indexes = new TreeSet<>(from.keySet());
+    indexes.addAll(to.keySet());
     long inPlace = 0;
     int copied = 0;
-    for (int index = 0; index < shards; index++) {
+    for (int index : indexes) {
       Secret s = from.get(index);
       Secret t = to.get(index);
-      if (s == null) {
+      if (t != null) {
+        Ownership.requireOurs(
+            t,
+            hub.getMetadata().getUid(),
+            hub.getMetadata().getName(),
+            hub.getMetadata().getNamespace());
+      }
+      if (RegistryStore.sameContent(s, t)) {
+        inPlace += RegistryStore.recordsOf(s);
+        progress.accept(inPlace);
+        continue;
+      }
+      Secret full = s == null ? null : store.fetch(hub, source, s);
+      if (full == null) {
+        // Not in the source (any more): the target holds no such shard either.
+        copiedFrom.remove(index);
         if (t != null) {
           client.resource(t).delete();
           copied++;
         }
         continue;
       }
-      if (!RegistryStore.sameContent(s, t)) {
-        Secret copy = RegistryStore.copyFor(hub, s, target, now);
-        if (t == null) {
-          Ownership.create(client, copy);
-        } else {
-          copy.getMetadata().setResourceVersion(t.getMetadata().getResourceVersion());
-          client.resource(copy).update();
-        }
-        copied++;
-      }
-      inPlace += Long.parseLong(s.getMetadata().getAnnotations().get(RegistryStore.RECORDS));
+      Secret written = copy(hub, full, target, t, now);
+      verify(index, full, written);
+      copiedFrom.put(index, RegistryStore.metadataOnly(full));
+      copied++;
+      inPlace += RegistryStore.recordsOf(full);
       progress.accept(inPlace);
     }
-    verify(hub, from, target, shards);
-    return new MigrationResult(
-        total, copied, RegistryStore.summarize(from.values(), shards).checksum());
+    RegistrySummary result = RegistryStore.summarize(copiedFrom.values());
+    return new MigrationResult(result.devices(), copied, result.checksum());
   }
 
-  private void verify(IoTHub hub, Map<Integer, Secret> from, Region target, int shards) {
-    Map<Integer, Secret> to = store.shards(hub, target);
-    for (int index = 0; index < shards; index++) {
-      Secret s = from.get(index);
-      Secret t = to.get(index);
-      if (s == null && t == null) {
-        continue;
+  /** Writes the copy over the target shard as planned; one written meanwhile is read again. */
+  private Secret copy(IoTHub hub, Secret full, Region target, Secret planned, Instant now) {
+    Secret copy = RegistryStore.copyFor(hub, full, target, now);
+    Secret current = planned;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        if (current == null) {
+          return Ownership.create(client, copy);
+        }
+        copy.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+        return client.resource(copy).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt > 0) {
+          throw e;
+        }
       }
-      if (s == null || t == null) {
-        throw new RegistryMismatchException(index, "present in only one region");
+      // The plan was older than the target (an informer behind our own last write).
+      current = SecretMetadata.get(client, target.namespace(), full.getMetadata().getName());
+      if (current != null) {
+        Ownership.requireOurs(
+            current,
+            hub.getMetadata().getUid(),
+            hub.getMetadata().getName(),
+            hub.getMetadata().getNamespace());
       }
-      String expected = s.getMetadata().getAnnotations().get(RegistryStore.CHECKSUM);
-      String actual = RegistryStore.checksumOfData(t);
-      if (!expected.equals(actual)) {
-        throw new RegistryMismatchException(index, "checksum " + actual + ", expected " + expected);
-      }
-      long count = RegistryStore.decode(t).size();
-      long expectedCount =
-          Long.parseLong(s.getMetadata().getAnnotations().get(RegistryStore.RECORDS));
-      if (count != expectedCount) {
-        throw new RegistryMismatchException(index, count + " records, expected " + expectedCount);
-      }
+    }
+  }
+
+  /**
+   * The target's shard as the API server stored it (its answer to our write) has the source's
+   * records: its checksum recomputed from its bytes, and its annotations, equal the source's.
+   */
+  private static void verify(int index, Secret source, Secret written) {
+    String expected = source.getMetadata().getAnnotations().get(RegistryStore.CHECKSUM);
+    String actual = RegistryStore.checksumOfData(written);
+    if (!expected.equals(actual)) {
+      throw new RegistryMismatchException(index, "checksum " + actual + ", expected " + expected);
+    }
+    Map<String, String> a = written.getMetadata().getAnnotations();
+    if (!Objects.equals(expected, a.get(RegistryStore.CHECKSUM))
+        || !Objects.equals(
+            source.getMetadata().getAnnotations().get(RegistryStore.RECORDS),
+            a.get(RegistryStore.RECORDS))) {
+      throw new RegistryMismatchException(
+          index,
+          a.get(RegistryStore.RECORDS)
+              + " records with checksum "
+              + a.get(RegistryStore.CHECKSUM)
+              + " annotated, expected "
+              + source.getMetadata().getAnnotations().get(RegistryStore.RECORDS)
+              + " with "
+              + expected);
     }
   }
 

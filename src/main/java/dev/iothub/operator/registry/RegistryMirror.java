@@ -11,11 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Keeps the standby region a copy of the current region's registry while no operation runs (only
- * shards that differ are copied), so that a failover moves little and a failover away from a lost
- * region serves a recent copy, and reports the registry for the hub's status from the shard
+ * shards whose annotations differ in the informer's metadata are read and copied: one Device change
+ * costs one shard read and one write), so that a failover moves little and a failover away from a
+ * lost region serves a recent copy, and reports the registry for the hub's status from the shard
  * metadata the hub controller's informer holds.
  */
 public final class RegistryMirror {
@@ -59,7 +62,16 @@ public final class RegistryMirror {
     if (!frozen && currentExists && standbyExists) {
       if (!here.checksum().equals(there.checksum())) {
         try {
-          new RegistryMigration(client).migrate(hub, current, standby, now, n -> {});
+          // Planned from the informer's metadata: only the shards that differ are read and written.
+          new RegistryMigration(client)
+              .migrate(
+                  hub,
+                  current,
+                  byIndex(shards, current),
+                  standby,
+                  byIndex(shards, standby),
+                  now,
+                  n -> {});
           syncedAt = Timestamps.format(now);
         } catch (RuntimeException e) {
           // The hub serves without it; the standby stays as old as it is, and says why.
@@ -86,14 +98,20 @@ public final class RegistryMirror {
   }
 
   private static RegistrySummary summarize(List<Secret> secrets, IoTHub hub, Region region) {
-    return RegistryStore.summarize(
-        inRegion(secrets, region)
-            .filter(
-                s ->
-                    RegistryStore.COMPONENT.equals(
+    return RegistryStore.summarize(byIndex(secrets, region).values());
+  }
+
+  /** The region's registry shards among the hub's region Secrets, by index. */
+  private static Map<Integer, Secret> byIndex(List<Secret> secrets, Region region) {
+    Map<Integer, Secret> shards = new TreeMap<>();
+    inRegion(secrets, region)
+        .filter(
+            s ->
+                s.getMetadata().getLabels() != null
+                    && RegistryStore.COMPONENT.equals(
                         s.getMetadata().getLabels().get(HubNames.COMPONENT)))
-            .toList(),
-        RegistryStore.shardCount(hub));
+        .forEach(s -> shards.put(RegistryStore.indexOf(s), s));
+    return shards;
   }
 
   private static java.util.stream.Stream<Secret> inRegion(List<Secret> secrets, Region region) {

@@ -5,6 +5,8 @@ import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.Ownership;
+import dev.iothub.operator.objects.Parallel;
+import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.objects.Sha256;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Timestamps;
@@ -23,7 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 
 /**
  * A hub's device registry in a region namespace: shard Secrets (credential hashes are not for every
@@ -220,21 +225,70 @@ public final class RegistryStore {
 
   private record ShardWrite(Secret desired, Secret current) {}
 
-  /** The region's shard Secrets by index; one LIST call. */
+  /**
+   * The region's shard Secrets by index, with their data: one LIST of up to ~1 MB per shard. Only
+   * for a bulk write that rewrites most shards anyway; planning and fencing read {@link
+   * #shardMetadata}.
+   */
   public Map<Integer, Secret> shards(IoTHub hub, Region region) {
     Map<Integer, Secret> result = new HashMap<>();
     for (Secret s :
         client
             .secrets()
             .inNamespace(region.namespace())
-            .withLabelSelector(
-                HubNames.ownerSelector(hub) + "," + HubNames.COMPONENT + "=" + COMPONENT)
+            .withLabelSelector(selector(hub))
             .list()
             .getItems()) {
       requireOurs(hub, s);
-      result.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
+      result.put(indexOf(s), s);
     }
     return result;
+  }
+
+  /**
+   * The region's shards by index, metadata only (annotations, resourceVersion; no records): paged,
+   * so a region of any size costs O(shards) small objects and no shard's data.
+   */
+  public Map<Integer, Secret> shardMetadata(IoTHub hub, Region region) {
+    Map<Integer, Secret> result = new TreeMap<>();
+    for (Secret s : SecretMetadata.list(client, region.namespace(), selector(hub))) {
+      requireOurs(hub, s);
+      result.put(indexOf(s), s);
+    }
+    return result;
+  }
+
+  /** One shard with its data, by the name its metadata gives; null when it is gone meanwhile. */
+  Secret fetch(IoTHub hub, Region region, Secret metadata) {
+    Secret full =
+        client
+            .secrets()
+            .inNamespace(region.namespace())
+            .withName(metadata.getMetadata().getName())
+            .get();
+    if (full != null) {
+      requireOurs(hub, full);
+    }
+    return full;
+  }
+
+  private static String selector(IoTHub hub) {
+    return HubNames.ownerSelector(hub) + "," + HubNames.COMPONENT + "=" + COMPONENT;
+  }
+
+  /** A shard's index, from its annotation. */
+  public static int indexOf(Secret shard) {
+    return Integer.parseInt(shard.getMetadata().getAnnotations().get(SHARD));
+  }
+
+  /** Its record count, from its annotation. */
+  public static long recordsOf(Secret shard) {
+    return Long.parseLong(shard.getMetadata().getAnnotations().get(RECORDS));
+  }
+
+  /** The Secret without its data: what a plan keeps of a shard it has read in full. */
+  static Secret metadataOnly(Secret shard) {
+    return new SecretBuilder().withMetadata(shard.getMetadata()).build();
   }
 
   /**
@@ -248,30 +302,38 @@ public final class RegistryStore {
         hub.getMetadata().getNamespace());
   }
 
+  /** Every record of the region, read one shard at a time (the result is the whole registry). */
   public List<DeviceRecord> readAll(IoTHub hub, Region region) {
     List<DeviceRecord> all = new ArrayList<>();
-    new TreeMap<>(shards(hub, region)).values().forEach(s -> all.addAll(decode(s)));
+    for (Secret metadata : shardMetadata(hub, region).values()) {
+      Secret shard = fetch(hub, region, metadata);
+      if (shard != null) {
+        all.addAll(decode(shard));
+      }
+    }
     return all;
   }
 
-  /** Count and combined checksum from the shards' annotations; no record is decoded. */
-  public static RegistrySummary summarize(Collection<Secret> shards, int shardCount) {
-    Map<Integer, Secret> byIndex = new HashMap<>();
+  /**
+   * Count and combined checksum from the shards' annotations; no record is decoded. The checksum
+   * combines {@code index:checksum} of the shards that hold records, in index order: an empty shard
+   * and a missing one are the same, whatever the number of shards.
+   */
+  public static RegistrySummary summarize(Collection<Secret> shards) {
+    Map<Integer, Secret> byIndex = new TreeMap<>();
     for (Secret s : shards) {
-      byIndex.put(Integer.parseInt(s.getMetadata().getAnnotations().get(SHARD)), s);
+      byIndex.put(indexOf(s), s);
     }
     long count = 0;
     StringBuilder checksums = new StringBuilder();
     Instant oldestSync = null;
-    for (int i = 0; i < shardCount; i++) {
-      Secret s = byIndex.get(i);
-      if (s == null) {
-        checksums.append(EMPTY_CHECKSUM);
-        continue;
+    for (Map.Entry<Integer, Secret> e : byIndex.entrySet()) {
+      Map<String, String> a = e.getValue().getMetadata().getAnnotations();
+      long records = Long.parseLong(a.get(RECORDS));
+      count += records;
+      if (records > 0) {
+        checksums.append(e.getKey()).append(':').append(a.get(CHECKSUM)).append('\n');
       }
-      Map<String, String> a = s.getMetadata().getAnnotations();
-      count += Long.parseLong(a.get(RECORDS));
-      checksums.append(a.get(CHECKSUM));
       if (a.get(SYNCED_AT) != null) {
         Instant synced = Timestamps.parse(a.get(SYNCED_AT));
         oldestSync = oldestSync == null || synced.isBefore(oldestSync) ? synced : oldestSync;
@@ -279,9 +341,6 @@ public final class RegistryStore {
     }
     return new RegistrySummary(count, sha256(checksums.toString()), byIndex.size(), oldestSync);
   }
-
-  private static final String EMPTY_CHECKSUM =
-      RegistryShard.checksum(RegistryShard.canonical(List.of()));
 
   /** The records of a shard Secret read in full (with its data). */
   public static List<DeviceRecord> records(Secret shard) {
@@ -396,14 +455,20 @@ public final class RegistryStore {
     return copy;
   }
 
-  /** Same records, and the copy is not marked frozen (a mark left from an earlier operation). */
+  /**
+   * Same records by the annotations (checksum and count), and the copy is not marked frozen (a mark
+   * left from an earlier operation).
+   */
   static boolean sameContent(Secret a, Secret b) {
     return a != null
         && b != null
         && !isFrozen(b)
         && Objects.equals(
             a.getMetadata().getAnnotations().get(CHECKSUM),
-            b.getMetadata().getAnnotations().get(CHECKSUM));
+            b.getMetadata().getAnnotations().get(CHECKSUM))
+        && Objects.equals(
+            a.getMetadata().getAnnotations().get(RECORDS),
+            b.getMetadata().getAnnotations().get(RECORDS));
   }
 
   public static boolean isFrozen(Secret shard) {
@@ -413,62 +478,93 @@ public final class RegistryStore {
 
   /**
    * Marks every shard of the region frozen (creating empty ones where none exist, so a writer
-   * cannot create one behind the migration). Idempotent. Never overwrites records: a missing shard
-   * is only created, and one that appears meanwhile (409) is read again and marked on the
-   * resourceVersion read, like any other.
+   * cannot create one behind the migration) and returns the region's shard metadata as marked.
+   * Idempotent. The mark is a merge patch of the annotation alone: no record is read or sent, and
+   * none can be overwritten; the patch moves the resourceVersion, so a writer that read the shard
+   * before fails its update (409) and, reading again, sees the mark.
    */
-  public void freeze(IoTHub hub, Region region, Instant now) {
-    freeze(hub, region, now, shards(hub, region));
+  public Map<Integer, Secret> freeze(IoTHub hub, Region region, Instant now) {
+    return freeze(hub, region, now, shardMetadata(hub, region));
   }
 
-  /** {@link #freeze} on the shards as read in {@code existing} (perhaps stale by now). */
-  void freeze(IoTHub hub, Region region, Instant now, Map<Integer, Secret> existing) {
+  /** {@link #freeze} from the shards' metadata as read in {@code existing} (perhaps stale). */
+  Map<Integer, Secret> freeze(
+      IoTHub hub, Region region, Instant now, Map<Integer, Secret> existing) {
+    Set<Integer> indexes = new TreeSet<>(existing.keySet());
     for (int index = 0; index < shardCount(hub); index++) {
+      indexes.add(index);
+    }
+    Map<Integer, Secret> marked = new TreeMap<>(existing);
+    List<Callable<Secret>> marks = new ArrayList<>();
+    for (int index : indexes) {
       Secret shard = existing.get(index);
       if (shard == null) {
-        Secret empty = encode(hub, region, index, List.of(), now);
-        empty.getMetadata().getAnnotations().put(FROZEN, "true");
-        try {
-          client.resource(empty).create();
-          continue;
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-            throw e;
-          }
-        }
-        // A writer created it after our read: mark what it wrote.
-        shard = getShard(hub, region, index);
-        if (shard == null) {
-          throw new IllegalStateException(
-              "shard " + shardName(hub, index) + " was created and deleted during the freeze");
-        }
-        requireOurs(hub, shard);
-      }
-      if (!isFrozen(shard)) {
-        // Locked on the resourceVersion read: a write in between fails this update (409).
-        shard.getMetadata().getAnnotations().put(FROZEN, "true");
-        client.resource(shard).update();
+        marks.add(() -> createFrozen(hub, region, index, now));
+      } else if (!isFrozen(shard)) {
+        marks.add(() -> mark(region, shard.getMetadata().getName(), FREEZE));
       }
     }
+    for (Secret s : Parallel.run(marks, PARALLEL_PATCHES)) {
+      marked.put(indexOf(s), s);
+    }
+    return marked;
   }
 
-  /** Lifts the marks of {@link #freeze}; shards that were created empty by it are removed. */
+  private Secret createFrozen(IoTHub hub, Region region, int index, Instant now) {
+    Secret empty = encode(hub, region, index, List.of(), now);
+    empty.getMetadata().getAnnotations().put(FROZEN, "true");
+    try {
+      return metadataOnly(client.resource(empty).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+    // A writer created it after our read: mark what it wrote, if it is ours.
+    Secret shard = SecretMetadata.get(client, region.namespace(), shardName(hub, index));
+    if (shard == null) {
+      throw new IllegalStateException(
+          "shard " + shardName(hub, index) + " was created and deleted during the freeze");
+    }
+    requireOurs(hub, shard);
+    return isFrozen(shard) ? shard : mark(region, shard.getMetadata().getName(), FREEZE);
+  }
+
+  private Secret mark(Region region, String name, String patch) {
+    return SecretMetadata.patch(client, region.namespace(), name, patch);
+  }
+
+  /** Shard marks set or lifted at once: a failover at 1M devices touches ~120 shards. */
+  static final int PARALLEL_PATCHES = 4;
+
+  private static final String FREEZE =
+      "{\"metadata\":{\"annotations\":{\"" + FROZEN + "\":\"true\"}}}";
+  private static final String THAW = "{\"metadata\":{\"annotations\":{\"" + FROZEN + "\":null}}}";
+
+  /**
+   * Lifts the marks of {@link #freeze} by patch; shards that were created empty by it are removed,
+   * each only as read (one that got records meanwhile is not ours to delete).
+   */
   public void unfreeze(IoTHub hub, Region region) {
-    for (Secret shard : shards(hub, region).values()) {
+    List<Callable<Secret>> lifts = new ArrayList<>();
+    for (Secret shard : shardMetadata(hub, region).values()) {
       if (!isFrozen(shard)) {
         continue;
       }
-      if ("0".equals(shard.getMetadata().getAnnotations().get(RECORDS))) {
-        // Only the empty shard as read: one that got records meanwhile is not ours to delete.
-        client
-            .resource(shard)
-            .lockResourceVersion(shard.getMetadata().getResourceVersion())
-            .delete();
+      if (recordsOf(shard) == 0) {
+        lifts.add(
+            () -> {
+              client
+                  .resource(shard)
+                  .lockResourceVersion(shard.getMetadata().getResourceVersion())
+                  .delete();
+              return shard;
+            });
       } else {
-        shard.getMetadata().getAnnotations().remove(FROZEN);
-        client.resource(shard).update();
+        lifts.add(() -> mark(region, shard.getMetadata().getName(), THAW));
       }
     }
+    Parallel.run(lifts, PARALLEL_PATCHES);
   }
 
   private static String sha256(String text) {

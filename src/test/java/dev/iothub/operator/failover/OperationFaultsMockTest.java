@@ -270,8 +270,12 @@ class OperationFaultsMockTest {
                   "/apis/apps/v1/namespaces/" + SOURCE + "/deployments/.*",
                   b -> b.contains("\"replicas\":0"));
           // Lifting the fence from the source's shards.
+          // (The fence is set and lifted by merge patches of the annotation alone.)
           case Completing ->
-              new Target("PUT|DELETE", shards, b -> !b.contains(RegistryStore.FROZEN));
+              new Target(
+                  "PUT|PATCH|DELETE",
+                  shards,
+                  b -> !b.contains("\"" + RegistryStore.FROZEN + "\":\"true\""));
         };
     return always
         ? faults.failAlways(t.methods(), t.path(), t.body(), code[0])

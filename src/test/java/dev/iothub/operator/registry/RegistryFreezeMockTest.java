@@ -67,8 +67,7 @@ class RegistryFreezeMockTest {
     assertThat(after).hasSize(RegistryStore.shardCount(hub));
     assertThat(after.values()).allMatch(RegistryStore::isFrozen);
     assertThat(store.readAll(hub, west)).containsExactlyInAnyOrderElementsOf(written);
-    assertThat(RegistryStore.summarize(after.values(), RegistryStore.shardCount(hub)).devices())
-        .isEqualTo(200);
+    assertThat(RegistryStore.summarize(after.values()).devices()).isEqualTo(200);
 
     // Unfreezing removes only the empty shards the freeze made; the writer's keep their records.
     store.unfreeze(hub, west);
@@ -78,21 +77,42 @@ class RegistryFreezeMockTest {
   }
 
   @Test
-  void aShardChangedAfterTheFreezesReadIsNotOverwritten() {
+  void aShardChangedAfterTheFreezesReadIsMarkedAndNotOverwritten() {
     store.write(hub, west, HubFixtures.devices(50, "device-"), NOW);
-    Map<Integer, Secret> readByFreeze = store.shards(hub, west);
+    Map<Integer, Secret> readByFreeze = store.shardMetadata(hub, west);
     store.write(hub, west, HubFixtures.devices(50, "later-"), NOW);
     List<DeviceRecord> written = store.readAll(hub, west);
 
-    // The shard changed since the read: the mark is refused (409), the pass runs again.
-    assertThatThrownBy(() -> store.freeze(hub, west, NOW, readByFreeze))
+    // The mark is a patch of the annotation alone: a stale read cannot overwrite the records.
+    store.freeze(hub, west, NOW, readByFreeze);
+
+    assertThat(store.shardMetadata(hub, west).values()).allMatch(RegistryStore::isFrozen);
+    assertThat(store.readAll(hub, west)).containsExactlyInAnyOrderElementsOf(written);
+  }
+
+  @Test
+  void aWriteRacingTheFreezeGetsAConflictAndThenWaits() {
+    store.write(hub, west, HubFixtures.devices(50, "device-"), NOW);
+    Secret readByWriter =
+        server
+            .client()
+            .secrets()
+            .inNamespace(west.namespace())
+            .withName(RegistryStore.shardName(hub, 0))
+            .get();
+
+    store.freeze(hub, west, NOW);
+
+    // The writer's update on the resourceVersion it read fails ...
+    readByWriter.getMetadata().getAnnotations().put(RegistryStore.RECORDS, "0");
+    assertThatThrownBy(() -> server.client().resource(readByWriter).update())
         .isInstanceOf(KubernetesClientException.class)
         .extracting(e -> ((KubernetesClientException) e).getCode())
         .isEqualTo(409);
-    assertThat(store.readAll(hub, west)).containsExactlyInAnyOrderElementsOf(written);
-
-    store.freeze(hub, west, NOW);
-    assertThat(store.shards(hub, west).values()).allMatch(RegistryStore::isFrozen);
-    assertThat(store.readAll(hub, west)).containsExactlyInAnyOrderElementsOf(written);
+    // ... and, reading again, it sees the mark and waits.
+    assertThatThrownBy(() -> store.write(hub, west, HubFixtures.devices(1, "late-"), NOW))
+        .isInstanceOf(RegistryFrozenException.class);
+    assertThat(RegistryStore.summarize(store.shardMetadata(hub, west).values()).devices())
+        .isEqualTo(50);
   }
 }
