@@ -249,8 +249,10 @@ public final class OperationRunner {
       op.setDevicesTotal(result.devices());
       op.setDevicesMigrated(result.devices());
       op.setSourceReachable(true);
-      // The target's brokers authenticate from the records just migrated, before they start.
-      rollout.applyAuth(hub, locations, null, now);
+      // The target's brokers authenticate from the records just migrated, before they start. The
+      // source's fragments are left alone: their shards' records did not change (the fence only
+      // marks them), and its brokers are scaled to 0 two steps later.
+      rollout.applyAuthIn(hub, locations, List.of(target), null, now);
       return true;
     }
     // The source region is lost: the target serves from its standby copy, however old.
