@@ -4,6 +4,8 @@
 #   scripts/benchmark.sh failover-kube [devices=100000] [runs=5]   the same on a real kube-apiserver
 #       (../shared/kube, or the cluster of IOTHUB_TEST_KUBECONFIG), the operator jar in a process
 #   scripts/benchmark.sh registry [sizes=1000,10000,100000] [runs=5]   register, migrate, render
+#   scripts/benchmark.sh hubs [hubs=1000] [devices=100] [idleSeconds=120] [runs=3]   many hubs in
+#       one operator: time to Ready, heap, idle API requests per minute, one hub's failover
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-failover}
@@ -12,7 +14,8 @@ case "$which" in
   failover) main=dev.iothub.bench.FailoverBenchmark ;;
   failover-kube) main=dev.iothub.bench.KubeFailoverBenchmark ;;
   registry) main=dev.iothub.bench.RegistryBenchmark ;;
-  *) echo "usage: scripts/benchmark.sh failover|failover-kube|registry [args]" >&2; exit 2 ;;
+  hubs) main=dev.iothub.bench.ManyHubsBenchmark ;;
+  *) echo "usage: scripts/benchmark.sh failover|failover-kube|registry|hubs [args]" >&2; exit 2 ;;
 esac
 # failover-kube runs the packaged operator jar, so it packages too.
 goal=test-compile
