@@ -74,10 +74,15 @@ class HubWakeMockTest {
     assertThat(h.reconciles("FailoverRequest", NS, "mistyped")).isEqualTo(rejected);
 
     // A failover concerns them: it freezes the registry, then moves it to another region.
+    h.server().drainRequests();
     f.request("failover", "contoso-hub", "contoso-hub");
     f.awaitPhase("failover", RequestPhase.Succeeded);
     IntStream.range(0, DEVICES).forEach(i -> awaitRegistered("sensor-" + i));
     awaitQuiet();
+    // Woken, registered Devices find nothing to do: no status goes to RegistryFrozen and back.
+    assertThat(h.server().drainRequests())
+        .filteredOn(r -> r.contains("/devices/") && !r.startsWith("GET "))
+        .isEmpty();
     Map<String, Long> after = deviceReconciles();
     for (String name : before.keySet()) {
       // At least one wake when the operation started and one when it ended and the hub moved.
