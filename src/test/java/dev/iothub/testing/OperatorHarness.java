@@ -54,6 +54,10 @@ public final class OperatorHarness implements AutoCloseable {
   private final Function<OperatorHarness, List<Object>> reconcilers;
   private OperatorSettings settings;
   private Operator operator;
+  // Reconciliations that ran, by kind/namespace/name: JOSDK reports each one to its Metrics.
+  private final java.util.concurrent.ConcurrentHashMap<
+          String, java.util.concurrent.atomic.LongAdder>
+      reconciles = new java.util.concurrent.ConcurrentHashMap<>();
 
   private OperatorHarness(
       OperatorSettings settings,
@@ -168,11 +172,41 @@ public final class OperatorHarness implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withReconciliationTerminationTimeout(Duration.ofSeconds(2)));
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(2))
+                    .withMetrics(new ReconcileCounter()));
     for (Object r : reconcilers.apply(this)) {
       operator.register((io.javaoperatorsdk.operator.api.reconciler.Reconciler) r);
     }
     operator.start();
+  }
+
+  /** How many reconciliations of this object ran since the harness started. */
+  public long reconciles(String kind, String namespace, String name) {
+    var n = reconciles.get(kind + "/" + namespace + "/" + name);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** How many reconciliations of objects of this kind ran since the harness started. */
+  public long reconciles(String kind) {
+    return reconciles.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(kind + "/"))
+        .mapToLong(e -> e.getValue().sum())
+        .sum();
+  }
+
+  private final class ReconcileCounter
+      implements io.javaoperatorsdk.operator.api.monitoring.Metrics {
+    @Override
+    public void reconciliationExecutionStarted(
+        io.fabric8.kubernetes.api.model.HasMetadata resource, java.util.Map<String, Object> meta) {
+      String key =
+          resource.getKind()
+              + "/"
+              + resource.getMetadata().getNamespace()
+              + "/"
+              + resource.getMetadata().getName();
+      reconciles.computeIfAbsent(key, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
   }
 
   /** Loads a fixture YAML from the test classpath. */

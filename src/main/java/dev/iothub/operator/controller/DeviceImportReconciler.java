@@ -37,14 +37,17 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
   public List<EventSource<?, DeviceImport>> prepareEventSources(
       EventSourceContext<DeviceImport> context) {
     return List.of(
-        HubWatch.hubsNamedBy(context, DeviceImport.class, i -> i.getSpec().getHubName()));
+        HubWatch.hubsNamedBy(
+            context,
+            DeviceImport.class,
+            i -> i.getSpec().getHubName(),
+            HubViews::registryWriter,
+            DeviceImportReconciler::terminal));
   }
 
   @Override
   public UpdateControl<DeviceImport> reconcile(DeviceImport job, Context<DeviceImport> context) {
-    if (job.getStatus() != null
-        && job.getStatus().getPhase() != null
-        && job.getStatus().getPhase().isTerminal()) {
+    if (terminal(job)) {
       return UpdateControl.noUpdate();
     }
     DeviceImportStatusBuilder status = new DeviceImportStatusBuilder(job, clock.instant());
@@ -74,5 +77,12 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
         status.getPhase() == DeviceImportPhase.Failed,
         status.getReason() == null ? phase : status.getReason(),
         status.getMessage());
+  }
+
+  /** A final phase never changes again: the hub's updates need not wake it. */
+  static boolean terminal(DeviceImport job) {
+    return job.getStatus() != null
+        && job.getStatus().getPhase() != null
+        && job.getStatus().getPhase().isTerminal();
   }
 }

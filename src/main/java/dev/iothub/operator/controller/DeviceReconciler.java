@@ -38,7 +38,9 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
 
   @Override
   public List<EventSource<?, Device>> prepareEventSources(EventSourceContext<Device> context) {
-    return List.of(HubWatch.hubsNamedBy(context, Device.class, d -> d.getSpec().getHubName()));
+    return List.of(
+        HubWatch.hubsNamedBy(
+            context, Device.class, d -> d.getSpec().getHubName(), HubViews::device, d -> false));
   }
 
   @Override

@@ -41,15 +41,18 @@ public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
   public List<EventSource<?, FailoverRequest>> prepareEventSources(
       EventSourceContext<FailoverRequest> context) {
     return List.of(
-        HubWatch.hubsNamedBy(context, FailoverRequest.class, r -> r.getSpec().getHubName()));
+        HubWatch.hubsNamedBy(
+            context,
+            FailoverRequest.class,
+            r -> r.getSpec().getHubName(),
+            HubViews::request,
+            FailoverRequestReconciler::terminal));
   }
 
   @Override
   public UpdateControl<FailoverRequest> reconcile(
       FailoverRequest request, Context<FailoverRequest> context) {
-    if (request.getStatus() != null
-        && request.getStatus().getPhase() != null
-        && request.getStatus().getPhase().isTerminal()) {
+    if (terminal(request)) {
       return UpdateControl.noUpdate();
     }
     var status = new FailoverRequestStatusBuilder(request, clock.instant());
@@ -96,9 +99,7 @@ public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
   @Override
   public ErrorStatusUpdateControl<FailoverRequest> updateErrorStatus(
       FailoverRequest request, Context<FailoverRequest> context, Exception e) {
-    if (request.getStatus() != null
-        && request.getStatus().getPhase() != null
-        && request.getStatus().getPhase().isTerminal()) {
+    if (terminal(request)) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     return StatusReport.failed(
@@ -121,5 +122,12 @@ public class FailoverRequestReconciler implements Reconciler<FailoverRequest> {
     boolean warning = phase != null && phase.isTerminal() && phase != RequestPhase.Succeeded;
     String reason = status.getReason() != null ? status.getReason() : name;
     return new StatusReport.Outcome(name, warning, reason, status.getMessage());
+  }
+
+  /** A final phase never changes again: the hub's updates need not wake it. */
+  static boolean terminal(FailoverRequest request) {
+    return request.getStatus() != null
+        && request.getStatus().getPhase() != null
+        && request.getStatus().getPhase().isTerminal();
   }
 }

@@ -277,10 +277,21 @@ final class HubPass {
                 now);
     registry.setShards(shards);
     String syncedAt = registry.getStandbySyncedAt();
+    // standbySyncedAt moves only when the copy is written: a copy this pass found equal, or just
+    // wrote, is 0 s behind however long ago that was; one that cannot be written now (an error, a
+    // running operation, a missing region) is as far behind as its last write.
+    boolean current =
+        syncedAt != null
+            && registry.getStandbyError() == null
+            && status.status().getOperation() == null
+            && observed.exists(locations.current())
+            && observed.exists(locations.failover());
     long lag =
         syncedAt == null
             ? -1
-            : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
+            : current
+                ? 0
+                : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
     metrics.hubObserved(hub, registry.getDevices(), lag);
     return registry;
   }

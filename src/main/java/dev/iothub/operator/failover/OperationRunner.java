@@ -263,10 +263,13 @@ public final class OperationRunner {
       op.setDevicesMigrated(result.devices());
       op.setSourceReachable(true);
       // The target's brokers authenticate from the records just migrated, before they start;
-      // planned from metadata, only fragments whose shard changed read their shard.
-      rollout.applyAuth(
+      // planned from metadata, only fragments whose shard changed read their shard. The source's
+      // fragments are left alone: their shards' records did not change (the fence only marks
+      // them), and its brokers are scaled to 0 two steps later.
+      rollout.applyAuthIn(
           hub,
           locations,
+          List.of(target),
           region -> SecretMetadata.list(client, region.namespace(), HubNames.ownerSelector(hub)),
           now);
       return true;

@@ -208,6 +208,11 @@ public final class BrokerAuth {
       if (fragment != null && checksum.equals(annotation(fragment, SOURCE_CHECKSUM))) {
         continue;
       }
+      if (fragment == null && "0".equals(annotation(shard, RegistryStore.RECORDS))) {
+        // No fragment and an empty one admit the same devices (its volume source is optional): a
+        // failover's fence creates empty shards, which must not cost a fragment each.
+        continue;
+      }
       Secret full =
           client
               .secrets()

@@ -53,9 +53,26 @@ public final class HubRollout {
       java.util.function.Function<Region, List<io.fabric8.kubernetes.api.model.Secret>>
           regionSecrets,
       java.time.Instant now) {
+    applyAuthIn(
+        hub, locations, List.of(locations.primary(), locations.secondary()), regionSecrets, now);
+  }
+
+  /**
+   * {@link #applyAuth} in {@code renderIn} only; the certificate still names both regions. A
+   * failover renders its target alone: the source's fragments already match its shards, and the
+   * source is about to be scaled to 0 (re-rendering it cost a LIST of its Secrets, and a write per
+   * empty shard the fence created there).
+   */
+  public void applyAuthIn(
+      IoTHub hub,
+      HubLocations locations,
+      List<Region> renderIn,
+      java.util.function.Function<Region, List<io.fabric8.kubernetes.api.model.Secret>>
+          regionSecrets,
+      java.time.Instant now) {
     List<Region> regions = List.of(locations.primary(), locations.secondary());
     BrokerAuth.HubSecrets secrets = auth.ensureHubSecrets(hub, regions, now);
-    for (Region region : regions) {
+    for (Region region : renderIn) {
       if (!brokers.namespaceExists(region)) {
         continue;
       }

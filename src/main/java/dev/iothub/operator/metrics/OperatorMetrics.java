@@ -122,7 +122,7 @@ public final class OperatorMetrics {
                   registry,
                   STANDBY_LAG,
                   lag,
-                  "Age of the standby copy of the registry in the failover region; -1 when there is none"),
+                  "How far the standby copy of the registry is behind (0 while current); -1 when there is none"),
               gauge(
                   registry,
                   FAILOVERS_REMAINING,

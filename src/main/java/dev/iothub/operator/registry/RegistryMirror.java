@@ -8,7 +8,6 @@ import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,6 @@ import java.util.TreeMap;
  * metadata the hub controller's informer holds.
  */
 public final class RegistryMirror {
-  /** How often an unchanged standby copy is confirmed, moving standbySyncedAt forward. */
-  static final Duration CHECK = Duration.ofMinutes(1);
-
   private static final org.jboss.logging.Logger LOG =
       org.jboss.logging.Logger.getLogger(RegistryMirror.class);
   private final KubernetesClient client;
@@ -83,8 +79,9 @@ public final class RegistryMirror {
               standby.id(),
               standbyError);
         }
-      } else if (syncedAt == null
-          || Duration.between(Timestamps.parse(syncedAt), now).compareTo(CHECK) > 0) {
+      } else if (syncedAt == null) {
+        // Found equal (both empty, or a status lost): written as of now. An equal copy is not
+        // confirmed again: moving the time each pass was a status write per hub and pass.
         syncedAt = Timestamps.format(now);
       }
     }

@@ -68,6 +68,68 @@ class IdleHubRequestsMockTest {
     }
   }
 
+  /**
+   * An hour of an idle hub with a standby copy: the periodic passes (JOSDK runs one every 5
+   * minutes, maxReconciliationInterval) write nothing, the standby's sync time included. Each pass
+   * is triggered here by a touch after the clock moved 5 minutes.
+   */
+  @Test
+  void anIdleHubWritesNothingInAnHour() {
+    start(OperatorHarness.testSettings());
+    IoTHub hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
+    Region westus2 = h.settings().regions().find("westus2").orElseThrow();
+    new RegistryStore(h.client())
+        .write(hub, westus2, HubFixtures.devices(500, "dev-"), h.clock().instant());
+    await()
+        .atMost(HubFixtures.WAIT)
+        .until(
+            () -> {
+              var registry = h.hub(NS, "contoso-hub").getStatus().getRegistry();
+              return registry != null
+                  && registry.getStandbySyncedAt() != null
+                  && Long.valueOf(500).equals(registry.getDevices());
+            });
+    awaitQuiet();
+    IoTHub before = h.hub(NS, "contoso-hub");
+    h.server().drainRequests();
+
+    for (int pass = 0; pass < 12; pass++) {
+      h.clock().advance(Duration.ofMinutes(5));
+      double passesBefore = passes();
+      touchStandbyBroker();
+      await().atMost(Duration.ofSeconds(10)).until(() -> passes() > passesBefore);
+    }
+    awaitQuiet();
+
+    // The only writes: the test's own 12 touches (an edit is a PATCH).
+    String touch = "PATCH /apis/apps/v1/namespaces/iothub-westcentralus/deployments/" + BROKER;
+    List<String> writes =
+        h.server().drainRequests().stream().filter(r -> !r.startsWith("GET ")).toList();
+    assertThat(writes).containsExactlyElementsOf(java.util.Collections.nCopies(12, touch));
+    IoTHub after = h.hub(NS, "contoso-hub");
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getStatus().getRegistry().getStandbySyncedAt())
+        .isEqualTo(before.getStatus().getRegistry().getStandbySyncedAt());
+    // The standby copy is current: 0 s behind, although it was written an hour ago.
+    assertThat(h.scrape())
+        .containsPattern(
+            "iothub_registry_standby_lag_seconds\\{[^}]*hub=\"contoso-hub\"[^}]*\\} 0\\.0");
+  }
+
+  private void touchStandbyBroker() {
+    h.client()
+        .apps()
+        .deployments()
+        .inNamespace("iothub-westcentralus")
+        .withName(BROKER)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().put("example.com/touched", "" + ++touches);
+              return d;
+            });
+  }
+
   private void assertIdlePassIsCheap() {
     double passesBefore = passes();
     h.server().drainRequests();
