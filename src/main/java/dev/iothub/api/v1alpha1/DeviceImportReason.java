@@ -4,6 +4,11 @@ package dev.iothub.api.v1alpha1;
 public enum DeviceImportReason {
   /** The hub does not exist or is not provisioned yet: the import waits. */
   HubNotReady,
+  /**
+   * Another import runs in the operator: imports run one at a time, so that the records they hold
+   * stay within the operator's memory. The import starts when that one ends or waits.
+   */
+  WaitingForImport,
   /** A failover or failback runs: the import waits for it. */
   RegistryFrozen,
   /** A named Secret, or its records key, does not exist: nothing was imported. */

@@ -19,7 +19,8 @@ public class DeviceImportStatus {
 
   @Size(max = IoTHub.MAX_REASON_LENGTH)
   @JsonPropertyDescription(
-      "Why the import waits or failed, CamelCase: HubNotReady, RegistryFrozen, RegistryGrowing,"
+      "Why the import waits or failed, CamelCase: HubNotReady, WaitingForImport, RegistryFrozen,"
+          + " RegistryGrowing,"
           + " SecretNotFound, InvalidRecords, ImportTooLarge, RegistryFull, OperatorError.")
   private String reason;
 

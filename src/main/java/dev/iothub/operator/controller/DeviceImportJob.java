@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs one DeviceImport: reads and checks every record first (a bad line imports nothing), then
@@ -27,15 +28,22 @@ import java.util.Optional;
  */
 final class DeviceImportJob {
   private static final String THEN = "the import runs";
+  private static final Duration WAITING_FOR_IMPORT = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
   private final Clock clock;
   private final KubernetesClient client;
+  private final Semaphore running;
 
-  DeviceImportJob(OperatorSettings settings, Clock clock, KubernetesClient client) {
+  /**
+   * @param running held while the import reads and writes its records: one import at a time
+   */
+  DeviceImportJob(
+      OperatorSettings settings, Clock clock, KubernetesClient client, Semaphore running) {
     this.settings = settings;
     this.clock = clock;
     this.client = client;
+    this.running = running;
   }
 
   Duration run(DeviceImport job, Optional<IoTHub> hub, DeviceImportStatusBuilder status) {
@@ -49,6 +57,22 @@ final class DeviceImportJob {
       status.pending(DeviceImportReason.RegistryFrozen, registry.get().frozenMessage(THEN));
       return HubRegistry.FROZEN_RETRY;
     }
+    if (!running.tryAcquire()) {
+      status.pending(
+          DeviceImportReason.WaitingForImport,
+          "Another device import runs in the operator; imports run one at a time, so that the"
+              + " records they hold stay within its memory. This one starts when it ends.");
+      return WAITING_FOR_IMPORT;
+    }
+    try {
+      return readAndWrite(job, registry.get(), status);
+    } finally {
+      running.release();
+    }
+  }
+
+  private Duration readAndWrite(
+      DeviceImport job, HubRegistry registry, DeviceImportStatusBuilder status) {
     // One Secret at a time, streamed under the limits: an oversized file is refused, never held.
     DeviceImportFile.Reader reader = new DeviceImportFile.Reader(settings.importLimits());
     for (String name : job.getSpec().getSecretNames()) {
@@ -64,7 +88,7 @@ final class DeviceImportJob {
         return null;
       }
     }
-    return write(reader.parsed(), registry.get(), status, written(job));
+    return write(reader.parsed(), registry, status, written(job));
   }
 
   /** Records an earlier pass of this import wrote, in file order, before it waited. */

@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs a DeviceImport once: reads and checks every record first (a bad line imports nothing),
@@ -27,6 +28,12 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
 
   private final OperatorSettings settings;
   private final Clock clock;
+
+  /**
+   * Imports run one at a time: each holds up to the import limits' records (and their hashes) while
+   * it writes, and several at once could exhaust the heap.
+   */
+  private final Semaphore running = new Semaphore(1);
 
   public DeviceImportReconciler(OperatorSettings settings, Clock clock) {
     this.settings = settings;
@@ -52,7 +59,7 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
     }
     DeviceImportStatusBuilder status = new DeviceImportStatusBuilder(job, clock.instant());
     var retry =
-        new DeviceImportJob(settings, clock, context.getClient())
+        new DeviceImportJob(settings, clock, context.getClient(), running)
             .run(job, HubWatch.hubOf(context), status);
     return StatusReport.publishThenLookAgain(
         context, clock, job, status.build(), DeviceImportReconciler::outcome, retry);

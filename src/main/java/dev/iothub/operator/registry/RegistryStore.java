@@ -181,37 +181,19 @@ public final class RegistryStore {
           .computeIfAbsent(RegistryShard.indexOf(id, shards), i -> new ArrayList<>())
           .add(id);
     }
-    // A change to one or two shards reads just those; a bulk change lists them all at once.
-    boolean few = upsertsByShard.size() + removalsByShard.size() <= 2;
-    Map<Integer, Secret> existing = few ? Map.of() : shards(hub, region);
-    // Every shard is encoded (and its size checked) before the first write: a change that does not
-    // fit is refused whole, not applied to some shards.
-    List<ShardWrite> writes = new ArrayList<>();
-    for (int index = 0; index < shards; index++) {
-      List<DeviceRecord> changes = upsertsByShard.getOrDefault(index, List.of());
-      List<String> gone = removalsByShard.getOrDefault(index, List.of());
-      if (changes.isEmpty() && gone.isEmpty()) {
-        continue;
+    List<Integer> touched = new ArrayList<>(new TreeSet<>(upsertsByShard.keySet()));
+    touched.addAll(removalsByShard.keySet());
+    touched = new ArrayList<>(new TreeSet<>(touched));
+    // One shard in memory at a time, whatever the registry's size. A change of several shards is
+    // refused whole when one would not fit: a first pass encodes each only to check its size, then
+    // the second reads it again and writes it on the resourceVersion it read.
+    if (touched.size() > 1) {
+      for (int index : touched) {
+        merged(hub, region, shards, index, upsertsByShard, removalsByShard, now);
       }
-      Secret current = few ? getShard(hub, region, index) : existing.get(index);
-      if (current != null && countOf(current, hub) != shards) {
-        // Placed by another count: the registry grows (or this writer's view of it is old).
-        throw new RegistryGrowingException(hub, Math.max(shards, countOf(current, hub)));
-      }
-      if (current != null && isFrozen(current)) {
-        throw new RegistryFrozenException(hub);
-      }
-      Map<String, DeviceRecord> merged = new LinkedHashMap<>();
-      if (current != null) {
-        decode(current).forEach(r -> merged.put(r.id(), r));
-      }
-      changes.forEach(r -> merged.put(r.id(), r));
-      gone.forEach(merged::remove);
-      writes.add(
-          new ShardWrite(
-              encode(hub, region, index, shards, merged.values(), now, limits, current), current));
     }
-    for (ShardWrite w : writes) {
+    for (int index : touched) {
+      ShardWrite w = merged(hub, region, shards, index, upsertsByShard, removalsByShard, now);
       if (w.current() == null) {
         Ownership.create(client, w.desired());
       } else {
@@ -221,6 +203,33 @@ public final class RegistryStore {
         client.resource(w.desired()).update();
       }
     }
+  }
+
+  /** Shard {@code index} as read now, with the change applied and encoded (its size checked). */
+  private ShardWrite merged(
+      IoTHub hub,
+      Region region,
+      int shards,
+      int index,
+      Map<Integer, List<DeviceRecord>> upsertsByShard,
+      Map<Integer, List<String>> removalsByShard,
+      Instant now) {
+    Secret current = getShard(hub, region, index);
+    if (current != null && countOf(current, hub) != shards) {
+      // Placed by another count: the registry grows (or this writer's view of it is old).
+      throw new RegistryGrowingException(hub, Math.max(shards, countOf(current, hub)));
+    }
+    if (current != null && isFrozen(current)) {
+      throw new RegistryFrozenException(hub);
+    }
+    Map<String, DeviceRecord> merged = new LinkedHashMap<>();
+    if (current != null) {
+      decode(current).forEach(r -> merged.put(r.id(), r));
+    }
+    upsertsByShard.getOrDefault(index, List.of()).forEach(r -> merged.put(r.id(), r));
+    removalsByShard.getOrDefault(index, List.of()).forEach(merged::remove);
+    return new ShardWrite(
+        encode(hub, region, index, shards, merged.values(), now, limits, current), current);
   }
 
   private record ShardWrite(Secret desired, Secret current) {}

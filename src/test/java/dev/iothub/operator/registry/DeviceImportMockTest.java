@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.DeviceImport;
 import dev.iothub.api.v1alpha1.DeviceImportPhase;
+import dev.iothub.api.v1alpha1.DeviceImportReason;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.DeviceKeys;
@@ -16,11 +17,16 @@ import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +84,46 @@ class DeviceImportMockTest {
         .isEqualTo(100_000);
     // Not one call per device: the import, its shards, and what the operator does around it.
     assertThat(h.server().requestCount() - callsBefore).isLessThan(2_000);
+  }
+
+  @Test
+  void importsCreatedTogetherRunOneAtATimeAndAllSucceed() {
+    Set<String> reasons = ConcurrentHashMap.newKeySet();
+    try (Watch watch =
+        h.client()
+            .resources(DeviceImport.class)
+            .inNamespace(NS)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, DeviceImport i) {
+                    if (i.getStatus() != null && i.getStatus().getReason() != null) {
+                      reasons.add(i.getStatus().getReason());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      for (int n = 0; n < 4; n++) {
+        StringBuilder csv = new StringBuilder("# deviceId,primaryKey\n");
+        for (int i = 0; i < 15_000; i++) {
+          csv.append("batch-").append(n).append('-').append(i).append(',');
+          csv.append(DeviceKeys.newKey()).append('\n');
+        }
+        create("batch-" + n, List.of(chunkSecret("batch-" + n, csv.toString())));
+      }
+      for (int n = 0; n < 4; n++) {
+        assertThat(
+                awaitPhase("batch-" + n, DeviceImportPhase.Succeeded, Duration.ofSeconds(90))
+                    .getStatus()
+                    .getDevicesImported())
+            .isEqualTo(15_000);
+      }
+    }
+    assertThat(reasons).contains(DeviceImportReason.WaitingForImport.name());
+    RegistryStore store = new RegistryStore(h.client());
+    assertThat(store.find(hub, westus2, "batch-3-14999")).isNotNull();
   }
 
   @Test
