@@ -86,10 +86,8 @@ public final class ScaleBenchmark {
     HeapSampler heap = new HeapSampler(target.operatorPid());
     try {
       for (int size : sizes) {
-        measureSize(size, runs, heap);
-      }
-      if (restart && target.separateProcess()) {
-        restartInTheMiddle(sizes.get(sizes.size() - 1), heap);
+        boolean last = size == sizes.get(sizes.size() - 1);
+        measureSize(size, runs, heap, last && restart && target.separateProcess());
       }
     } finally {
       print(sizes, runs);
@@ -97,7 +95,7 @@ public final class ScaleBenchmark {
     }
   }
 
-  private void measureSize(int size, int runs, HeapSampler heap) throws Exception {
+  private void measureSize(int size, int runs, HeapSampler heap, boolean restart) throws Exception {
     String hub = "scale-" + size;
     String column = String.format("%,d", size);
     Consumer<String> log =
@@ -159,6 +157,9 @@ public final class ScaleBenchmark {
     record("raw write of the same shard objects by a plain client (ms)", column, raw);
     record("full copy rate / raw write rate (%)", column, Math.round(100.0 * raw / cold));
     log.accept("cold copy " + cold + " ms, raw " + raw + " ms, " + source.shards() + " shards");
+    if (restart) {
+      restartInTheMiddle(hub, size, heap);
+    }
     deleteHub(hub);
   }
 
@@ -166,12 +167,10 @@ public final class ScaleBenchmark {
    * Stops the operator, empties the standby, asks for a failover, starts the operator and kills it
    * while MigratingRegistry copies, then starts it once more: the request must still succeed.
    */
-  private void restartInTheMiddle(int size, HeapSampler heap) throws Exception {
-    String hub = "restart-" + size;
+  private void restartInTheMiddle(String hub, int size, HeapSampler heap) throws Exception {
     String column = String.format("%,d", size);
-    createHub(hub);
-    importDevices(hub, size);
     awaitStandbyCurrent(hub);
+    target.beforeOperation();
     target.stopOperator(false);
     Region standby = standbyOf(hub);
     client
