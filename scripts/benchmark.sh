@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks, not part of the test suite. Each prints a Markdown table of medians.
 #   scripts/benchmark.sh failover [devices=100000] [runs=5]   a whole failover, request to Succeeded
-#   scripts/benchmark.sh failover-kube [devices=100000] [runs=5]   the same on a real kube-apiserver
-#       (../shared/kube, or the cluster of IOTHUB_TEST_KUBECONFIG), the operator jar in a process
 #   scripts/benchmark.sh scale kube|mock [sizes=10000,100000,1000000] [runs=3] [restart]   a hub at
 #       size on a real kube-apiserver (operator jar, -Xmx512m) or the embedded one: import,
 #       failovers with the mirror current, a cold copy against the raw write rate, the operator's
@@ -18,16 +16,15 @@ which=${1:-failover}
 shift || true
 case "$which" in
   failover) main=dev.iothub.bench.FailoverBenchmark ;;
-  failover-kube) main=dev.iothub.bench.KubeFailoverBenchmark ;;
   scale) main=dev.iothub.bench.ScaleBenchmark ;;
   registry) main=dev.iothub.bench.RegistryBenchmark ;;
   mosquitto) main=dev.iothub.bench.MosquittoBenchmark ;;
   hubs) main=dev.iothub.bench.ManyHubsBenchmark ;;
-  *) echo "usage: scripts/benchmark.sh failover|failover-kube|scale|registry|mosquitto|hubs [args]" >&2; exit 2 ;;
+  *) echo "usage: scripts/benchmark.sh failover|scale|registry|mosquitto|hubs [args]" >&2; exit 2 ;;
 esac
-# failover-kube runs the packaged operator jar, so it packages too.
+# scale runs the packaged operator jar (on a real API server), so it packages too.
 goal=test-compile
-case "$which" in failover-kube|scale) goal=package ;; esac
+case "$which" in scale) goal=package ;; esac
 mvn -q -B -DskipTests -Dspotless.check.skip=true "$goal" dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx4g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \

@@ -221,6 +221,21 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** Waits until the API server has answered nothing new for a second. */
+  public void awaitQuiet(Duration atMost) {
+    int[] last = {-1};
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              int now = server.requestCount();
+              boolean quiet = now == last[0];
+              last[0] = now;
+              return quiet;
+            });
+  }
+
   public IoTHub hub(String namespace, String name) {
     return client().resources(IoTHub.class).inNamespace(namespace).withName(name).get();
   }

@@ -115,7 +115,7 @@ public final class RegistryGrowth {
       if (shard == null || annotation(shard, RegistryStore.FILL) != null) {
         continue;
       }
-      requireOurs(hub, shard);
+      RegistryStore.requireOurs(hub, shard);
       int index = indexOf(shard);
       int count = RegistryStore.countOf(shard, hub);
       List<DeviceRecord> records = RegistryStore.decode(shard);
@@ -145,7 +145,7 @@ public final class RegistryGrowth {
 
   /** Moves a shard's records to their shards of {@code target}, then rewrites it at target. */
   void split(IoTHub hub, Region region, Secret shard, int index, int target, Instant now) {
-    requireOurs(hub, shard);
+    RegistryStore.requireOurs(hub, shard);
     Map<Integer, List<DeviceRecord>> moved = moveOut(hub, region, shard, index, target, now);
     Secret rest =
         frozen(
@@ -183,7 +183,7 @@ public final class RegistryGrowth {
       Map<String, DeviceRecord> merged = new LinkedHashMap<>();
       int count = target;
       if (existing != null) {
-        requireOurs(hub, existing);
+        RegistryStore.requireOurs(hub, existing);
         RegistryStore.decode(existing).forEach(r -> merged.put(r.id(), r));
         count = RegistryStore.countOf(existing, hub);
       }
@@ -239,13 +239,5 @@ public final class RegistryGrowth {
                     && RegistryStore.COMPONENT.equals(
                         s.getMetadata().getLabels().get(HubNames.COMPONENT)))
         .toList();
-  }
-
-  private static void requireOurs(IoTHub hub, Secret shard) {
-    Ownership.requireOurs(
-        shard,
-        hub.getMetadata().getUid(),
-        hub.getMetadata().getName(),
-        hub.getMetadata().getNamespace());
   }
 }

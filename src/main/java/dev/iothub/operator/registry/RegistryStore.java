@@ -303,7 +303,7 @@ public final class RegistryStore {
   /**
    * A shard left by another hub of the same name (another uid), or a foreign Secret, is not ours.
    */
-  private static void requireOurs(IoTHub hub, Secret shard) {
+  static void requireOurs(IoTHub hub, Secret shard) {
     Ownership.requireOurs(
         shard,
         hub.getMetadata().getUid(),

@@ -45,7 +45,7 @@ class HubWakeMockTest {
     IntStream.range(0, DEVICES).forEach(i -> awaitRegistered("sensor-" + i));
     f.request("mistyped", "contoso-hub", "contoso-hbu");
     f.awaitPhase("mistyped", RequestPhase.Rejected);
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(30));
 
     Map<String, Long> before = deviceReconciles();
     long rejected = h.reconciles("FailoverRequest", NS, "mistyped");
@@ -69,7 +69,7 @@ class HubWakeMockTest {
     }
     // The children's informers see each write within milliseconds; give them ample time to wake.
     Thread.sleep(2_000);
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(30));
     assertThat(deviceReconciles()).isEqualTo(before);
     assertThat(h.reconciles("FailoverRequest", NS, "mistyped")).isEqualTo(rejected);
 
@@ -78,7 +78,7 @@ class HubWakeMockTest {
     f.request("failover", "contoso-hub", "contoso-hub");
     f.awaitPhase("failover", RequestPhase.Succeeded);
     IntStream.range(0, DEVICES).forEach(i -> awaitRegistered("sensor-" + i));
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(30));
     // Woken, registered Devices find nothing to do: no status goes to RegistryFrozen and back.
     assertThat(h.server().drainRequests())
         .filteredOn(r -> r.contains("/devices/") && !r.startsWith("GET "))
@@ -117,21 +117,6 @@ class HubWakeMockTest {
               return d != null
                   && d.getStatus() != null
                   && "Registered".equals(d.getStatus().getReason());
-            });
-  }
-
-  /** Waits until the API server has answered nothing new for a second. */
-  private void awaitQuiet() {
-    int[] last = {-1};
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              int now = h.server().requestCount();
-              boolean quiet = now == last[0];
-              last[0] = now;
-              return quiet;
             });
   }
 }

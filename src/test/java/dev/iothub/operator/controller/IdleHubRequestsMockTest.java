@@ -41,7 +41,7 @@ class IdleHubRequestsMockTest {
   void anIdleReconciliationWritesNothingAndReadsFromTheCaches() {
     start(OperatorHarness.testSettings());
     new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml");
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(20));
     assertIdlePassIsCheap();
   }
 
@@ -59,11 +59,11 @@ class IdleHubRequestsMockTest {
     Region westus2 = h.settings().regions().find("westus2").orElseThrow();
     new RegistryStore(h.client())
         .write(hub, westus2, HubFixtures.devices(500, "dev-"), h.clock().instant());
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(20));
     for (int i = 0; i < 3; i++) {
       // Each informer lists at start: one of them must not drop what another listed.
       h.restart();
-      awaitQuiet();
+      h.awaitQuiet(Duration.ofSeconds(20));
       assertIdlePassIsCheap();
     }
   }
@@ -89,7 +89,7 @@ class IdleHubRequestsMockTest {
                   && registry.getStandbySyncedAt() != null
                   && Long.valueOf(500).equals(registry.getDevices());
             });
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(20));
     IoTHub before = h.hub(NS, "contoso-hub");
     h.server().drainRequests();
 
@@ -99,7 +99,7 @@ class IdleHubRequestsMockTest {
       touchStandbyBroker();
       await().atMost(Duration.ofSeconds(10)).until(() -> passes() > passesBefore);
     }
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(20));
 
     // The only writes: the test's own 12 touches (an edit is a PATCH).
     String touch = "PATCH /apis/apps/v1/namespaces/iothub-westcentralus/deployments/" + BROKER;
@@ -147,7 +147,7 @@ class IdleHubRequestsMockTest {
               return d;
             });
     await().atMost(Duration.ofSeconds(10)).until(() -> passes() > passesBefore);
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(20));
 
     List<String> requests = h.server().drainRequests();
     // The test's own GET and PUT of the Deployment are the first two.
@@ -169,20 +169,5 @@ class IdleHubRequestsMockTest {
   private double passes() {
     var counter = h.metrics().registry().find(OperatorMetrics.HUB_OBSERVATIONS).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  /** Waits until the API server has answered nothing new for a second. */
-  private void awaitQuiet() {
-    int[] last = {-1};
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              int now = h.server().requestCount();
-              boolean quiet = now == last[0];
-              last[0] = now;
-              return quiet;
-            });
   }
 }

@@ -62,13 +62,13 @@ class FailoverSourceWritesMockTest {
                 .toList(),
             h.clock().instant());
     await().atMost(HubFixtures.WAIT).until(() -> fragmentsWith(WEST, "dev-4:") == 1);
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(30));
     Map<String, String> before = fragmentVersions(WEST);
     assertThat(before).hasSizeBetween(3, 7); // TLS, the service users and one per shard used
 
     f.request("failover", "contoso-hub", "contoso-hub");
     f.awaitPhase("failover", RequestPhase.Succeeded);
-    awaitQuiet();
+    h.awaitQuiet(Duration.ofSeconds(30));
 
     assertThat(fragmentVersions(WEST)).isEqualTo(before);
     // The target renders every device before its brokers start, and no fragment for empty shards.
@@ -121,19 +121,5 @@ class FailoverSourceWritesMockTest {
               v -> all.append(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     return all.toString();
-  }
-
-  private void awaitQuiet() {
-    int[] last = {-1};
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              int now = h.server().requestCount();
-              boolean quiet = now == last[0];
-              last[0] = now;
-              return quiet;
-            });
   }
 }
