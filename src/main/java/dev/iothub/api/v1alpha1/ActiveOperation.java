@@ -49,8 +49,16 @@ public class ActiveOperation {
   private Boolean sourceReachable;
 
   @JsonPropertyDescription(
-      "When the source region was unreachable: how old (seconds) the standby copy was.")
+      "When the source region was unreachable: seconds since the standby copy was last written"
+          + " (an idle registry is copied only when it changes, so this alone is no measure of"
+          + " loss; see standbyHeldLastSeen).")
   private Long standbyLagSeconds;
+
+  @JsonPropertyDescription(
+      "When the source region was unreachable: true when the standby copy held every change the"
+          + " operator had last seen in the source (its checksum equals the hub's last reported"
+          + " one); changes made in the source after the operator last saw it cannot be known.")
+  private Boolean standbyHeldLastSeen;
 
   @JsonPropertyDescription("Durations of the steps finished so far.")
   private List<StepTiming> steps = new ArrayList<>();
@@ -165,6 +173,14 @@ public class ActiveOperation {
 
   public void setStandbyLagSeconds(Long standbyLagSeconds) {
     this.standbyLagSeconds = standbyLagSeconds;
+  }
+
+  public Boolean getStandbyHeldLastSeen() {
+    return standbyHeldLastSeen;
+  }
+
+  public void setStandbyHeldLastSeen(Boolean standbyHeldLastSeen) {
+    this.standbyHeldLastSeen = standbyHeldLastSeen;
   }
 
   public List<StepTiming> getSteps() {

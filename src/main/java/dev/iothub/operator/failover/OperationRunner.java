@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.api.v1alpha1.StepTiming;
@@ -279,12 +280,12 @@ public final class OperationRunner {
     op.setSourceReachable(false);
     op.setDevicesTotal(standby.devices());
     op.setDevicesMigrated(standby.devices());
-    String syncedAt =
-        status.status().getRegistry() == null
-            ? null
-            : status.status().getRegistry().getStandbySyncedAt();
+    RegistryStatus seen = status.status().getRegistry();
+    String syncedAt = seen == null ? null : seen.getStandbySyncedAt();
     if (syncedAt != null && standby.shardsPresent() > 0) {
       op.setStandbyLagSeconds(Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
+      op.setStandbyHeldLastSeen(
+          seen.getChecksum() != null && seen.getChecksum().equals(standby.checksum()));
     }
     return true;
   }
@@ -360,9 +361,16 @@ public final class OperationRunner {
     String age =
         op.getStandbyLagSeconds() == null
             ? "no standby copy existed, so the registry starts empty"
-            : "its standby copy of the registry is "
+            : "its standby copy of the registry was last written "
                 + Math.max(1, op.getStandbyLagSeconds() / 60)
-                + " minutes old";
+                + " minutes ago and "
+                + (Boolean.TRUE.equals(op.getStandbyHeldLastSeen())
+                    ? "held every change the operator had seen in "
+                        + op.getSource().getDisplayName()
+                        + " (changes made there after the operator last saw it are not in it)"
+                    : "was behind what the operator had last seen in "
+                        + op.getSource().getDisplayName()
+                        + " (the changes after it are not in it)");
     return op.getSource().getDisplayName()
         + " was unreachable: "
         + op.getTarget().getDisplayName()

@@ -86,8 +86,15 @@ public final class RegistryMirror {
       }
     }
     RegistryStatus registry = new RegistryStatus();
-    registry.setDevices(here.devices());
-    registry.setChecksum(here.checksum());
+    if (currentExists || stored == null) {
+      registry.setDevices(here.devices());
+      registry.setChecksum(here.checksum());
+    } else {
+      // The region is gone: what the operator last saw there stays, the measure of a failover
+      // from the standby copy (a lost region does not mean an empty registry).
+      registry.setDevices(stored.getDevices());
+      registry.setChecksum(stored.getChecksum());
+    }
     registry.setFrozen(frozen);
     registry.setStandbySyncedAt(syncedAt);
     registry.setStandbyError(standbyError);
