@@ -273,7 +273,9 @@ final class HubPass {
                 observed.exists(locations.current()),
                 observed.exists(locations.failover()),
                 regionSecrets,
-                status.status().getOperation() != null,
+                // Also in the pass that ended an operation: its verdict is written first, and the
+                // source's fence is lifted after that (OperationRunner), not before it here.
+                status.status().getOperation() != null || hadOperation,
                 now);
     registry.setShards(shards);
     String syncedAt = registry.getStandbySyncedAt();

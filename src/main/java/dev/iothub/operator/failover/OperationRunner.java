@@ -304,7 +304,6 @@ public final class OperationRunner {
   private void complete(IoTHub hub, IoTHubStatusBuilder status, Instant now) {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
-    unfreeze(hub, op.getSource().getId());
     OperationRecord record = record(op, RequestPhase.Succeeded, null, standbyNote(op), now);
     s.setCurrentLocation(op.getTarget());
     s.setFailoverLocation(op.getSource());
@@ -315,6 +314,10 @@ public final class OperationRunner {
         written -> {
           metrics.recorded(record);
           events.record(written, EventRecorder.NORMAL, op.getType() + "Completed", banner);
+          // After the verdict: lifting the fence is one patch per shard (seconds at a million
+          // devices), and nothing waits for it; the source is now the standby, written only by
+          // the mirror. A crash before it leaves the fence to the next pass (RegistryMirror).
+          unfreeze(hub, op.getSource().getId());
         });
   }
 
