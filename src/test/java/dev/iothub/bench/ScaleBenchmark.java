@@ -128,7 +128,11 @@ public final class ScaleBenchmark {
       awaitSucceeded(name);
       long elapsed = millisSince(r0);
       long calls = target.apiRequests() - calls0;
-      OperationRecord done = hub(hub).getStatus().getHistory().get(0);
+      OperationRecord done =
+          hub(hub).getStatus().getHistory().stream()
+              .filter(r -> name.equals(r.getRequestName()))
+              .findFirst()
+              .orElseThrow();
       String kind = run % 2 == 1 ? "failover" : "failback";
       log.accept(kind + " " + elapsed + " ms");
       record("failover or failback, mirror current, request to Succeeded (ms)", column, elapsed);

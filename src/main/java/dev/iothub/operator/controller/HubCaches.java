@@ -33,6 +33,13 @@ final class HubCaches {
   static final String CONFIG_MAPS = "broker-configmaps";
   static final String REGION_SECRETS = "registry-shards";
 
+  /**
+   * Region Secrets per page of the informers' (re)list. The store keeps metadata only, but a page
+   * arrives with its data: unpaged, a region of a million devices (about a thousand Secrets of up
+   * to 1 MB) came in one answer and exhausted a 512 MiB heap at start.
+   */
+  static final long LIST_PAGE = 16;
+
   private HubCaches() {}
 
   static List<EventSource<?, IoTHub>> eventSources(
@@ -68,7 +75,8 @@ final class HubCaches {
       var all =
           regional(Secret.class, selector, settings)
               .withName(REGION_SECRETS)
-              .withItemStore(new MetadataOnlySecretStore());
+              .withItemStore(new MetadataOnlySecretStore())
+              .withInformerListLimit(LIST_PAGE);
       return List.of(new InformerEventSource<>(all.build(), context));
     }
     return settings.watchedRegionNamespaces().stream()
@@ -83,6 +91,7 @@ final class HubCaches {
                         .withNamespaces(Set.of(namespace))
                         .withName(regionSecretsIn(namespace))
                         .withItemStore(new MetadataOnlySecretStore())
+                        .withInformerListLimit(LIST_PAGE)
                         .build(),
                     context))
         .toList();
