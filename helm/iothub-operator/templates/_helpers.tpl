@@ -133,15 +133,19 @@ watchAllHubNamespaces).
 
 {{/*
 Rules in region namespaces: each hub's broker tier. deletecollection: a hub's objects in a region
-are removed with one label-selector delete per kind when the hub is deleted.
+are removed with one label-selector delete per kind when the hub is deleted. patch on Secrets: the
+registry's fence is a merge patch of one annotation per shard (no records sent).
 */}}
 {{- define "iothub-operator.regionRules" -}}
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"]
 - apiGroups: [""]
-  resources: ["services", "configmaps", "secrets"]
+  resources: ["services", "configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 {{- end }}
 
 {{/*

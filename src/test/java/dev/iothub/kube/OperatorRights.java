@@ -85,6 +85,8 @@ final class OperatorRights {
           q.add(verb + " " + kind + " -n " + ns);
         }
       }
+      // The registry's fence: a merge patch of one annotation per shard.
+      q.add("patch secrets -n " + ns);
       q.add("get namespaces " + ns);
     }
     q.add("create leases.coordination.k8s.io -n " + RELEASE_NS);

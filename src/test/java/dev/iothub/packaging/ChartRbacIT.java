@@ -113,6 +113,8 @@ class ChartRbacIT {
     List<Permission> p = new ArrayList<>();
     p.addAll(perms(namespace, "apps", List.of("deployments"), REGION_VERBS));
     p.addAll(perms(namespace, "", List.of("services", "configmaps", "secrets"), REGION_VERBS));
+    // The registry's fence: a merge patch of one annotation per shard.
+    p.addAll(perms(namespace, "", List.of("secrets"), List.of("patch")));
     return p;
   }
 

@@ -193,17 +193,31 @@ public final class RegistryStore {
       }
     }
     for (int index : touched) {
-      ShardWrite w = merged(hub, region, shards, index, upsertsByShard, removalsByShard, now);
-      if (w.current() == null) {
-        Ownership.create(client, w.desired());
-      } else {
-        w.desired()
-            .getMetadata()
-            .setResourceVersion(w.current().getMetadata().getResourceVersion());
-        client.resource(w.desired()).update();
+      for (int attempt = 1; ; attempt++) {
+        ShardWrite w = merged(hub, region, shards, index, upsertsByShard, removalsByShard, now);
+        try {
+          if (w.current() == null) {
+            Ownership.create(client, w.desired());
+          } else {
+            w.desired()
+                .getMetadata()
+                .setResourceVersion(w.current().getMetadata().getResourceVersion());
+            client.resource(w.desired()).update();
+          }
+          break;
+        } catch (KubernetesClientException e) {
+          // Another writer changed the shard since it was read (a Device, the fence, a split):
+          // read it again; a fence or a new count found then stops the change as it should.
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+            throw e;
+          }
+        }
       }
     }
   }
+
+  /** Reads of one shard when its write keeps meeting other writers' changes. */
+  private static final int CONFLICT_ATTEMPTS = 5;
 
   /** Shard {@code index} as read now, with the change applied and encoded (its size checked). */
   private ShardWrite merged(
