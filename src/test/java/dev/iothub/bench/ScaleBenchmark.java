@@ -13,6 +13,7 @@ import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.StepTiming;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.Parallel;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.DeviceImportFile;
 import dev.iothub.operator.registry.RegistryStore;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -350,35 +352,43 @@ public final class ScaleBenchmark {
   }
 
   /**
-   * Creates the source's shard objects again in a scratch namespace, one after the other as the
-   * operator copies them; the time is the raw rate the API server offers for these bytes.
+   * Creates the source's shard objects again in a scratch namespace, as many at once as the
+   * operator copies ({@code RegistryMigration.PARALLEL_COPIES}); the time, from the first write to
+   * the last answer, is the raw rate the API server offers for these bytes.
    */
   private long rawWrite(String hub, Region source) {
     String scratch = "scale-raw";
     createNamespace(scratch);
-    List<String> names = new ArrayList<>();
-    eachSecret(source, registrySelector(hub), s -> names.add(s.getMetadata().getName()));
-    long total = 0;
-    for (String name : names) {
-      Secret s = client.secrets().inNamespace(source.namespace()).withName(name).get();
-      Secret copy =
-          new SecretBuilder()
-              .withNewMetadata()
-              .withName(name)
-              .withNamespace(scratch)
-              .withAnnotations(s.getMetadata().getAnnotations())
-              .endMetadata()
-              .withType(s.getType())
-              .withData(s.getData())
-              .build();
-      long t0 = System.nanoTime();
-      client.resource(copy).create();
-      total += System.nanoTime() - t0;
+    List<Secret> copies = new ArrayList<>();
+    eachSecret(
+        source,
+        registrySelector(hub),
+        s ->
+            copies.add(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName(s.getMetadata().getName())
+                    .withNamespace(scratch)
+                    .withAnnotations(s.getMetadata().getAnnotations())
+                    .endMetadata()
+                    .withType(s.getType())
+                    .withData(s.getData())
+                    .build()));
+    List<Callable<Secret>> writes = new ArrayList<>();
+    for (Secret copy : copies) {
+      writes.add(() -> client.resource(copy).create());
     }
+    long t0 = System.nanoTime();
+    Parallel.run(writes, RAW_PARALLEL);
+    long took = millisSince(t0);
+    copies.clear();
     client.namespaces().withName(scratch).delete();
     await().atMost(LONG).until(() -> client.namespaces().withName(scratch).get() == null);
-    return total / 1_000_000;
+    return took;
   }
+
+  /** The operator's parallelism of a copy (RegistryMigration.PARALLEL_COPIES). */
+  private static final int RAW_PARALLEL = 4;
 
   /** Pages of 8, so that this process never holds a region's whole registry. */
   private void eachSecret(Region region, String selector, Consumer<Secret> each) {

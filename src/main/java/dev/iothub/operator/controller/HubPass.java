@@ -274,7 +274,7 @@ final class HubPass {
                 observed.exists(locations.failover()),
                 regionSecrets,
                 // Also in the pass that ended an operation: its verdict is written first, and the
-                // source's fence is lifted after that (OperationRunner), not before it here.
+                // fence opened after that (OperationRunner), not before it here.
                 status.status().getOperation() != null || hadOperation,
                 now);
     registry.setShards(shards);

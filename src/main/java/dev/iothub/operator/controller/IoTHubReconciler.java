@@ -8,6 +8,7 @@ import dev.iothub.operator.hub.HubMemory;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.registry.RegistryFence;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.StatusDiff;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -161,6 +162,7 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   public DeleteControl cleanup(IoTHub hub, Context<IoTHub> context) {
     new HubCleanup(context.getClient(), settings).delete(hub);
     memory.forget(hub);
+    RegistryFence.forget(hub);
     metrics.hubDeleted(hub);
     return DeleteControl.defaultDelete();
   }

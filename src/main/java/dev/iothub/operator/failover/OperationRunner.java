@@ -18,21 +18,19 @@ import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
+import dev.iothub.operator.registry.RegistryFence;
 import dev.iothub.operator.registry.RegistryMigration;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.registry.RegistrySummary;
-import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.Timestamps;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -247,15 +245,15 @@ public final class OperationRunner {
     ActiveOperation op = status.status().getOperation();
     RegistryStore store = new RegistryStore(client);
     if (observed.exists(source)) {
-      // Fence off writers first: a write that read a shard before the mark fails and waits. The
-      // freeze answers the source's metadata as marked: the plan, without reading any record.
-      Map<Integer, Secret> frozen = store.freeze(hub, source, now);
+      // Fence off writers first: the writes in flight are made before it returns, and none
+      // follows, so the source's metadata read next is the whole plan.
+      RegistryFence.close(hub);
       RegistryMigration.MigrationResult result =
           new RegistryMigration(client)
               .migrate(
                   hub,
                   source,
-                  frozen,
+                  store.shardMetadata(hub, source),
                   target,
                   store.shardMetadata(hub, target),
                   now,
@@ -265,8 +263,8 @@ public final class OperationRunner {
       op.setSourceReachable(true);
       // The target's brokers authenticate from the records just migrated, before they start;
       // planned from metadata, only fragments whose shard changed read their shard. The source's
-      // fragments are left alone: their shards' records did not change (the fence only marks
-      // them), and its brokers are scaled to 0 two steps later.
+      // fragments are left alone: their shards' records did not change, and its brokers are
+      // scaled to 0 two steps later.
       rollout.applyAuthIn(
           hub,
           locations,
@@ -314,10 +312,9 @@ public final class OperationRunner {
         written -> {
           metrics.recorded(record);
           events.record(written, EventRecorder.NORMAL, op.getType() + "Completed", banner);
-          // After the verdict: lifting the fence is one patch per shard (seconds at a million
-          // devices), and nothing waits for it; the source is now the standby, written only by
-          // the mirror. A crash before it leaves the fence to the next pass (RegistryMirror).
-          unfreeze(hub, op.getSource().getId());
+          // Writers may change the target once the hub says it runs there; the source is now the
+          // standby, written only by the mirror.
+          openFenceTo(hub, op.getTarget().getId());
         });
   }
 
@@ -326,7 +323,6 @@ public final class OperationRunner {
     IoTHubStatus s = status.status();
     ActiveOperation op = s.getOperation();
     String full = message + " The hub keeps running in " + op.getSource().getDisplayName() + ".";
-    unfreeze(hub, op.getSource().getId());
     s.setOperation(null);
     OperationRecord record = record(op, RequestPhase.Failed, reason.name(), full, now);
     OperationHistory.append(s, record, now);
@@ -335,25 +331,13 @@ public final class OperationRunner {
           metrics.recorded(record);
           events.record(
               written, EventRecorder.WARNING, op.getType() + "Failed", reason.name() + ": " + full);
+          openFenceTo(hub, op.getSource().getId());
         });
   }
 
-  /**
-   * Lifts the writers' fence from a region that is reachable; a lost one has none to lift. Best
-   * effort: the operation ends whether or not this works, and a fence left behind is lifted by a
-   * later pass once no operation runs (see RegistryMirror), as desired state.
-   */
-  private void unfreeze(IoTHub hub, String regionId) {
-    Region region = regions.find(regionId).orElse(null);
-    try {
-      if (region != null && client.namespaces().withName(region.namespace()).get() != null) {
-        new RegistryStore(client).unfreeze(hub, region);
-      }
-    } catch (RuntimeException e) {
-      LOG.warnf(
-          "hub %s/%s: could not lift the registry fence in %s yet, a later pass will: %s",
-          hub.getMetadata().getNamespace(), hub.getMetadata().getName(), regionId, ErrorText.of(e));
-    }
+  /** After the verdict is written: a later pass opens it too, should this not run. */
+  private void openFenceTo(IoTHub hub, String regionId) {
+    regions.find(regionId).ifPresent(region -> RegistryFence.openTo(hub, region));
   }
 
   /** For a failover away from a lost region: what the target serves and how old it is. */

@@ -18,11 +18,12 @@ import java.util.TreeMap;
 
 /**
  * Grows a region's registry with the fleet: when a shard passes {@link ShardLimits#GROW_AT_PERCENT}
- * of its limits, the region is frozen and every shard i of N is split into i and i+N of 2N (CRC mod
- * 2N is one of those two), one shard in memory at a time, the new shard written before the old one
- * is rewritten. A split cut short (a crash) leaves shards of both counts, all frozen; the next pass
- * finishes it before anything else touches the registry. The hub then reports 2N and the fence is
- * lifted like any leftover one.
+ * of its limits, the writers' fence is closed and every shard i of N is split into i and i+N of 2N
+ * (CRC mod 2N is one of those two), one shard in memory at a time, the new shard written before the
+ * old one is rewritten. A split cut short (a crash) leaves shards of both counts; the next pass
+ * finishes it before anything else touches the registry. A writer of the old count is refused by
+ * every shard already split, and what it writes to one not yet split moves with that shard's split.
+ * The hub then reports 2N and the next pass opens the fence.
  */
 public final class RegistryGrowth {
   private final KubernetesClient client;
@@ -82,8 +83,9 @@ public final class RegistryGrowth {
     if (!over || target * 2 > ShardLimits.MAX_SHARDS) {
       return new Result(target, false);
     }
-    // Writers wait from here on; each shard then gets its new count (see RegistryStore.change).
-    store.freeze(withCount(hub, target), region, now);
+    // Writers wait from here on (the pass after the count is published opens the fence); each
+    // shard then gets its new count, which refuses a writer of the old one (RegistryStore.change).
+    RegistryFence.close(hub);
     finish(hub, region, target * 2, now);
     return new Result(target * 2, true);
   }
@@ -130,7 +132,7 @@ public final class RegistryGrowth {
         desired.getMetadata().getAnnotations().put(RegistryStore.FILL, "100");
       }
       if (RegistryStore.isFrozen(shard)) {
-        frozen(desired);
+        desired.getMetadata().getAnnotations().put(RegistryStore.FROZEN, "true");
       }
       desired.getMetadata().setResourceVersion(shard.getMetadata().getResourceVersion());
       client.resource(desired).update();
@@ -148,17 +150,9 @@ public final class RegistryGrowth {
     RegistryStore.requireOurs(hub, shard);
     Map<Integer, List<DeviceRecord>> moved = moveOut(hub, region, shard, index, target, now);
     Secret rest =
-        frozen(
-            RegistryStore.encode(
-                hub,
-                region,
-                index,
-                target,
-                moved.getOrDefault(index, List.of()),
-                now,
-                limits,
-                null));
-    // On the resourceVersion read: nothing may have changed it since (it is frozen).
+        RegistryStore.encode(
+            hub, region, index, target, moved.getOrDefault(index, List.of()), now, limits, null);
+    // On the resourceVersion read: nothing may have changed it since (the fence is closed).
     rest.getMetadata().setResourceVersion(shard.getMetadata().getResourceVersion());
     client.resource(rest).update();
   }
@@ -189,9 +183,9 @@ public final class RegistryGrowth {
       }
       e.getValue().forEach(r -> merged.put(r.id(), r));
       Secret desired =
-          frozen(RegistryStore.encode(hub, region, to, count, merged.values(), now, limits, null));
+          RegistryStore.encode(hub, region, to, count, merged.values(), now, limits, null);
       if (existing == null) {
-        // A writer cannot create it meanwhile: its count differs, or the region is frozen.
+        // A writer cannot create it meanwhile: its count differs, or the fence is closed.
         Ownership.create(client, desired);
       } else {
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
@@ -201,12 +195,7 @@ public final class RegistryGrowth {
     return byIndex;
   }
 
-  private static Secret frozen(Secret shard) {
-    shard.getMetadata().getAnnotations().put(RegistryStore.FROZEN, "true");
-    return shard;
-  }
-
-  /** The hub as if it reported {@code count} shards: freeze creates missing shards at it. */
+  /** The hub as if it reported {@code count} shards. */
   static IoTHub withCount(IoTHub hub, int count) {
     IoTHub copy = StatusDiff.copy(hub, IoTHub.class);
     if (copy.getStatus() == null) {

@@ -2,6 +2,7 @@ package dev.iothub.operator.registry;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.Ownership;
+import dev.iothub.operator.objects.Parallel;
 import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.Region;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,19 +10,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
  * Moves a hub's registry to another region, planned from the shards' metadata: copies only the
  * shards whose checksum or count annotation differs (so a re-run after a crash, or a target already
- * in sync, copies nothing and reads no record), one shard at a time (read, write, verify, drop),
- * and deletes target shards the source does not have. Memory: one shard; API calls: O(changed
- * shards).
+ * in sync, copies nothing and reads no record), a few shards at a time (each read, written,
+ * verified, dropped), and deletes target shards the source does not have. Memory: {@link
+ * #PARALLEL_COPIES} shards; API calls: O(changed shards).
  */
 public final class RegistryMigration {
   private final KubernetesClient client;
@@ -70,8 +75,9 @@ public final class RegistryMigration {
     Map<Integer, Secret> copiedFrom = new TreeMap<>(from);
     Set<Integer> indexes = new TreeSet<>(from.keySet());
     indexes.addAll(to.keySet());
-    long inPlace = 0;
-    int copied = 0;
+    AtomicLong inPlace = new AtomicLong();
+    LongConsumer placed = n -> progress.accept(inPlace.addAndGet(n));
+    List<Callable<Copied>> copies = new ArrayList<>();
     for (int index : indexes) {
       Secret s = from.get(index);
       Secret t = to.get(index);
@@ -83,30 +89,61 @@ public final class RegistryMigration {
             hub.getMetadata().getNamespace());
       }
       if (RegistryStore.sameContent(s, t)) {
-        inPlace += RegistryStore.recordsOf(s);
-        progress.accept(inPlace);
-        continue;
-      }
-      Secret full = s == null ? null : store.fetch(hub, source, s);
-      if (full == null) {
-        // Not in the source (any more): the target holds no such shard either.
-        copiedFrom.remove(index);
-        if (t != null) {
-          client.resource(t).delete();
-          copied++;
+        synchronized (placed) {
+          placed.accept(RegistryStore.recordsOf(s));
         }
         continue;
       }
-      Secret written = copy(hub, full, target, t, now);
-      verify(index, full, written);
-      copiedFrom.put(index, RegistryStore.metadataOnly(full));
-      copied++;
-      inPlace += RegistryStore.recordsOf(full);
-      progress.accept(inPlace);
+      copies.add(() -> copyShard(hub, source, s, target, t, now, placed));
+    }
+    int copied = 0;
+    for (Copied c : Parallel.run(copies, PARALLEL_COPIES)) {
+      if (c.source() == null) {
+        copiedFrom.remove(c.index());
+      } else {
+        copiedFrom.put(c.index(), c.source());
+      }
+      copied += c.writes();
     }
     RegistrySummary result = RegistryStore.summarize(copiedFrom.values());
     return new MigrationResult(result.devices(), copied, result.checksum());
   }
+
+  /**
+   * Shards copied at once: the API server takes several writes at a time, and one at a time a cold
+   * copy is paid in round trips. Each holds one shard in memory.
+   */
+  static final int PARALLEL_COPIES = 4;
+
+  /** One shard made equal in the target: read, write, verify; or deleted there. */
+  private Copied copyShard(
+      IoTHub hub,
+      Region source,
+      Secret planned,
+      Region target,
+      Secret existing,
+      Instant now,
+      LongConsumer placed) {
+    int index = RegistryStore.indexOf(planned != null ? planned : existing);
+    Secret full = planned == null ? null : store.fetch(hub, source, planned);
+    if (full == null) {
+      // Not in the source (any more): the target holds no such shard either.
+      if (existing != null) {
+        client.resource(existing).delete();
+        return new Copied(index, null, 1);
+      }
+      return new Copied(index, null, 0);
+    }
+    Secret written = copy(hub, full, target, existing, now);
+    verify(index, full, written);
+    synchronized (placed) {
+      placed.accept(RegistryStore.recordsOf(full));
+    }
+    return new Copied(index, RegistryStore.metadataOnly(full), 1);
+  }
+
+  /** A shard's outcome: its source metadata as copied (null when it is gone), writes made. */
+  private record Copied(int index, Secret source, int writes) {}
 
   /** Writes the copy over the target shard as planned; one written meanwhile is read again. */
   private Secret copy(IoTHub hub, Secret full, Region target, Secret planned, Instant now) {

@@ -31,7 +31,7 @@ public final class RegistryMirror {
 
   /**
    * @param shards metadata of the hub's region Secrets (registry shards among them)
-   * @param frozen an operation runs: copy nothing, lift no fence
+   * @param frozen an operation runs, or ended in this pass: copy nothing, open no fence
    */
   public RegistryStatus observe(
       IoTHub hub,
@@ -46,12 +46,16 @@ public final class RegistryMirror {
     RegistrySummary there = summarize(shards, hub, standby);
     RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
     String syncedAt = stored == null ? null : stored.getStandbySyncedAt();
+    if (!frozen) {
+      // Desired state: with no operation, writers change the current region and no other (after
+      // a restart, or a split that closed the fence in the pass before).
+      RegistryFence.openTo(hub, current);
+    }
     if (!frozen && currentExists && inRegion(shards, current).anyMatch(RegistryStore::isFrozen)) {
-      // A fence left by an operation that ended in a crash: lift it so devices can register.
+      // Marks of an older release's fence: lift them so devices can register.
       new RegistryStore(client).unfreeze(hub, current);
     }
     if (!frozen && standbyExists && inRegion(shards, standby).anyMatch(RegistryStore::isFrozen)) {
-      // The fence of a completed operation's source, when lifting it failed at the time.
       new RegistryStore(client).unfreeze(hub, standby);
     }
     String standbyError = null;

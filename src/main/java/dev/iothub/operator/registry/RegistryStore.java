@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -50,9 +49,9 @@ public final class RegistryStore {
   public static final String FILL = "iothub.dev/fill";
 
   /**
-   * Set on every shard of the source region when an operation starts. Marking a shard changes its
-   * resourceVersion, so a writer that read the shard before the mark fails its update (409) and,
-   * reading again, sees the mark and waits: no write can slip in behind a migration.
+   * The fence of releases before {@link RegistryFence}: set on every shard of a source region while
+   * an operation ran. A shard that still carries it refuses writers until the next idle pass lifts
+   * it ({@link #unfreeze}); nothing sets it any more.
    */
   public static final String FROZEN = "iothub.dev/frozen";
 
@@ -168,6 +167,21 @@ public final class RegistryStore {
     if (hub.getStatus() != null && hub.getStatus().getOperation() != null) {
       throw new RegistryFrozenException(hub);
     }
+    RegistryFence.guard(
+        hub,
+        region,
+        () -> {
+          applyChange(hub, region, upserts, removals, now);
+          return null;
+        });
+  }
+
+  private void applyChange(
+      IoTHub hub,
+      Region region,
+      Collection<DeviceRecord> upserts,
+      Collection<String> removals,
+      Instant now) {
     int shards = shardCount(hub);
     Map<Integer, List<DeviceRecord>> upsertsByShard = new TreeMap<>();
     for (DeviceRecord r : upserts) {
@@ -499,74 +513,18 @@ public final class RegistryStore {
         && "true".equals(shard.getMetadata().getAnnotations().get(FROZEN));
   }
 
-  /**
-   * Marks every shard of the region frozen (creating empty ones where none exist, so a writer
-   * cannot create one behind the migration) and returns the region's shard metadata as marked.
-   * Idempotent. The mark is a merge patch of the annotation alone: no record is read or sent, and
-   * none can be overwritten; the patch moves the resourceVersion, so a writer that read the shard
-   * before fails its update (409) and, reading again, sees the mark.
-   */
-  public Map<Integer, Secret> freeze(IoTHub hub, Region region, Instant now) {
-    return freeze(hub, region, now, shardMetadata(hub, region));
-  }
-
-  /** {@link #freeze} from the shards' metadata as read in {@code existing} (perhaps stale). */
-  Map<Integer, Secret> freeze(
-      IoTHub hub, Region region, Instant now, Map<Integer, Secret> existing) {
-    Set<Integer> indexes = new TreeSet<>(existing.keySet());
-    for (int index = 0; index < shardCount(hub); index++) {
-      indexes.add(index);
-    }
-    Map<Integer, Secret> marked = new TreeMap<>(existing);
-    List<Callable<Secret>> marks = new ArrayList<>();
-    for (int index : indexes) {
-      Secret shard = existing.get(index);
-      if (shard == null) {
-        marks.add(() -> createFrozen(hub, region, index, now));
-      } else if (!isFrozen(shard)) {
-        marks.add(() -> mark(region, shard.getMetadata().getName(), FREEZE));
-      }
-    }
-    for (Secret s : Parallel.run(marks, PARALLEL_PATCHES)) {
-      marked.put(indexOf(s), s);
-    }
-    return marked;
-  }
-
-  private Secret createFrozen(IoTHub hub, Region region, int index, Instant now) {
-    Secret empty = encode(hub, region, index, List.of(), now);
-    empty.getMetadata().getAnnotations().put(FROZEN, "true");
-    try {
-      return metadataOnly(client.resource(empty).create());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-    }
-    // A writer created it after our read: mark what it wrote, if it is ours.
-    Secret shard = SecretMetadata.get(client, region.namespace(), shardName(hub, index));
-    if (shard == null) {
-      throw new IllegalStateException(
-          "shard " + shardName(hub, index) + " was created and deleted during the freeze");
-    }
-    requireOurs(hub, shard);
-    return isFrozen(shard) ? shard : mark(region, shard.getMetadata().getName(), FREEZE);
-  }
-
   private Secret mark(Region region, String name, String patch) {
     return SecretMetadata.patch(client, region.namespace(), name, patch);
   }
 
-  /** Shard marks set or lifted at once: a failover at 1M devices touches ~120 shards. */
+  /** Old marks lifted at once. */
   static final int PARALLEL_PATCHES = 4;
 
-  private static final String FREEZE =
-      "{\"metadata\":{\"annotations\":{\"" + FROZEN + "\":\"true\"}}}";
   private static final String THAW = "{\"metadata\":{\"annotations\":{\"" + FROZEN + "\":null}}}";
 
   /**
-   * Lifts the marks of {@link #freeze} by patch; shards that were created empty by it are removed,
-   * each only as read (one that got records meanwhile is not ours to delete).
+   * Lifts the marks of an older release's fence by patch; empty shards it created to fence are
+   * removed, each only as read (one that got records meanwhile is not ours to delete).
    */
   public void unfreeze(IoTHub hub, Region region) {
     List<Callable<Secret>> lifts = new ArrayList<>();

@@ -146,7 +146,6 @@ class RegistryGrowthMockTest {
     // The operator died in a split to 8: shard 0 split, shard 1 between its two writes (its
     // records moved to shard 5 and still in shard 1), shards 2 and 3 not yet touched.
     RegistryGrowth growth = new RegistryGrowth(h.client(), TINY);
-    store.freeze(hub, westus2, h.clock().instant());
     growth.split(hub, westus2, store.getShard(hub, westus2, 0), 0, 8, h.clock().instant());
     growth.moveOut(hub, westus2, store.getShard(hub, westus2, 1), 1, 8, h.clock().instant());
     assertThat(RegistryStore.countOf(store.getShard(hub, westus2, 1), hub)).isEqualTo(4);

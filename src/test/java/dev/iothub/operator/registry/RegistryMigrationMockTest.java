@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubSpec;
 import dev.iothub.embedded.EmbeddedApiServer;
+import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.testing.HubFixtures;
@@ -35,7 +36,7 @@ class RegistryMigrationMockTest {
         new ObjectMetaBuilder()
             .withName("contoso-hub")
             .withNamespace("manlfailrg")
-            .withUid("uid-1")
+            .withUid(java.util.UUID.randomUUID().toString())
             .build());
     IoTHubSpec spec = new IoTHubSpec();
     spec.setLocation("westus2");
@@ -131,33 +132,51 @@ class RegistryMigrationMockTest {
   }
 
   @Test
-  void aFrozenRegionRefusesWritesEvenFromAWriterThatReadTheHubBefore() {
+  void aClosedFenceRefusesWritesEvenFromAWriterThatReadTheHubBefore() {
     RegistryStore store = new RegistryStore(server.client());
     store.write(hub, west, HubFixtures.devices(100, "device-"), NOW);
-    int present = store.shards(hub, west).size();
 
-    store.freeze(hub, west, NOW);
+    RegistryFence.close(hub);
 
-    // The writer saw no operation in the hub's status; the fence on the shards stops it anyway.
+    // The writer saw no operation in the hub's status; the fence stops it anyway.
     assertThatThrownBy(() -> store.write(hub, west, HubFixtures.devices(1, "late-"), NOW))
         .isInstanceOf(RegistryFrozenException.class);
-    assertThat(store.shards(hub, west)).hasSize(RegistryStore.shardCount(hub));
-    assertThat(RegistryStore.summarize(store.shards(hub, west).values()).devices()).isEqualTo(100);
+    assertThat(RegistryStore.summarize(store.shardMetadata(hub, west).values()).devices())
+        .isEqualTo(100);
 
-    store.unfreeze(hub, west);
-    assertThat(store.shards(hub, west)).hasSize(present);
+    // Open to the other region: a writer with the old view still writes nothing here.
+    RegistryFence.openTo(hub, westCentral);
+    assertThatThrownBy(() -> store.write(hub, west, HubFixtures.devices(1, "late-"), NOW))
+        .isInstanceOf(RegistryFrozenException.class);
+
+    RegistryFence.openTo(hub, west);
     store.write(hub, west, HubFixtures.devices(1, "late-"), NOW);
     assertThat(store.find(hub, west, "late-0")).isNotNull();
   }
 
   @Test
-  void aCopyOfAFrozenShardIsNotFrozen() {
+  void anOlderReleasesMarkRefusesWritersIsNotCopiedAndIsLifted() {
     RegistryStore store = new RegistryStore(server.client());
     store.write(hub, west, HubFixtures.devices(100, "device-"), NOW);
-    store.freeze(hub, west, NOW);
+    // Shards marked by a release that fenced with an annotation on every shard.
+    for (Secret s : store.shardMetadata(hub, west).values()) {
+      SecretMetadata.patch(
+          server.client(),
+          west.namespace(),
+          s.getMetadata().getName(),
+          "{\"metadata\":{\"annotations\":{\"" + RegistryStore.FROZEN + "\":\"true\"}}}");
+    }
+    assertThatThrownBy(() -> store.write(hub, west, HubFixtures.devices(1, "late-"), NOW))
+        .isInstanceOf(RegistryFrozenException.class);
+
     new RegistryMigration(server.client()).migrate(hub, west, westCentral, NOW, n -> {});
-    assertThat(store.shards(hub, westCentral).values()).noneMatch(RegistryStore::isFrozen);
+    assertThat(store.shardMetadata(hub, westCentral).values()).noneMatch(RegistryStore::isFrozen);
     store.write(hub, westCentral, HubFixtures.devices(1, "after-"), NOW);
+
+    store.unfreeze(hub, west);
+    assertThat(store.shardMetadata(hub, west).values()).noneMatch(RegistryStore::isFrozen);
+    store.write(hub, west, HubFixtures.devices(1, "late-"), NOW);
+    assertThat(store.find(hub, west, "late-0")).isNotNull();
   }
 
   /** Size of a shard's stored bytes. */
