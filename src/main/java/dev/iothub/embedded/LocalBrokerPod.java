@@ -193,7 +193,7 @@ public final class LocalBrokerPod implements AutoCloseable {
     Path fresh = dir.resolve(name);
     Files.createDirectory(fresh);
     for (var f : files.entrySet()) {
-      Files.writeString(fresh.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+      Files.write(fresh.resolve(f.getKey()), f.getValue().getBytes(StandardCharsets.ISO_8859_1));
     }
     handToBroker(fresh);
     Path tmp = dir.resolve("..data_tmp");
@@ -322,7 +322,7 @@ public final class LocalBrokerPod implements AutoCloseable {
         for (KeyToPath item : p.getSecret().getItems()) {
           String data = s.getData() == null ? null : s.getData().get(item.getKey());
           if (data != null) {
-            files.put(dir.resolve(item.getPath()), decode(data));
+            files.put(dir.resolve(item.getPath()), bytesOf(data));
           }
         }
       }
@@ -434,6 +434,14 @@ public final class LocalBrokerPod implements AutoCloseable {
       return null;
     }
     return root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("mosquitto");
+  }
+
+  /**
+   * A Secret value's bytes as they are (one char per byte): projected files include compressed
+   * registry shards, which a UTF-8 decoding would corrupt.
+   */
+  private static String bytesOf(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.ISO_8859_1);
   }
 
   private static String decode(String base64) {

@@ -43,10 +43,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Object size limits that only a real API server enforces: a Secret holds at most 1 MiB of data.
- * The registry shard and the password fragment rendered from it are both Secrets; no write may push
- * either past the limit: the registry grows its shards instead (online), an import waits for it,
- * and the hub keeps serving, never wedged on a write the server refuses. A hub with one registry
- * shard would reach the limit with a few thousand devices.
+ * Registry shards are Secrets, and the broker pods read their password lines straight from them; no
+ * write may push one past the limit: the registry grows its shards instead (online), an import
+ * waits for it, and the hub keeps serving, never wedged on a write the server refuses. A hub with
+ * one registry shard would reach the limit with a few thousand devices.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LimitsKubeIT {
@@ -161,12 +161,12 @@ class LimitsKubeIT {
     assertThat(operator.log()).doesNotContain("Too long", "Forbidden", "Exception");
   }
 
-  /** Registry shards and password fragments of the hub's region, each under its 900 KiB. */
+  /** Every Secret of the hub's region (registry shards among them), each under its 900 KiB. */
   static void assertEveryRegionSecretUnderTheLimit() {
     List<Secret> secrets = cluster.admin().secrets().inNamespace(WEST).list().getItems();
     assertThat(secrets).isNotEmpty();
     for (Secret s : secrets) {
-      assertThat(fragmentBytes(s))
+      assertThat(dataBytes(s))
           .as("bytes of %s", s.getMetadata().getName())
           .isLessThanOrEqualTo(PasswordFile.MAX_FRAGMENT_BYTES);
     }
@@ -443,8 +443,8 @@ class LimitsKubeIT {
         : h.getStatus().getRegistry().getDevices();
   }
 
-  static int fragmentBytes(Secret fragment) {
-    return fragment.getData().values().stream()
+  static int dataBytes(Secret secret) {
+    return secret.getData().values().stream()
         .mapToInt(v -> Base64.getDecoder().decode(v).length)
         .sum();
   }

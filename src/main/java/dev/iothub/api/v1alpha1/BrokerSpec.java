@@ -28,7 +28,10 @@ public class BrokerSpec {
   @Pattern("^\\S+$")
   @Size(max = MAX_IMAGE_LENGTH)
   @JsonPropertyDescription(
-      "Container image of the broker; Eclipse Mosquitto 2 by default (" + DEFAULT_IMAGE + ").")
+      "Container image of the broker; Eclipse Mosquitto 2 by default ("
+          + DEFAULT_IMAGE
+          + "). It must also provide sh, readlink, gunzip, sed and pkill: the pod assembles its"
+          + " password file from the registry shards with them.")
   private String image;
 
   // Claims would name pod-level resource claims that the broker pods do not declare (the API server

@@ -8,22 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The broker's mosquitto password file ({@code user:$7$...} lines), rendered as fragments so that
- * it stays within Kubernetes object limits at any fleet size: one fragment per registry shard
- * (device lines) plus one for the service users. A fragment changes only when its shard changes, so
- * a device update rewrites one object, not the whole file.
+ * The broker's mosquitto password file ({@code user:$7$...} lines). Mosquitto reads exactly one
+ * password file, so the broker pod assembles it from what the region holds anyway, which keeps
+ * every object within Kubernetes' limits at any fleet size and each device's record stored once per
+ * region: the service users' lines (one small Secret) and the registry shards themselves.
  *
- * <p>Mosquitto reads exactly one password file, so the broker pod assembles it. The fragments are
- * Secrets in the region namespace (hashes are not for every reader of ConfigMaps), mounted together
- * through one projected volume, one file per fragment. A small reloader container in the broker pod
- * ({@code shareProcessNamespace: true}, same uid as mosquitto) concatenates them in name order into
- * a temporary file on an {@code emptyDir}, and when the result differs from the live file renames
- * it over {@code password_file} and sends SIGHUP to mosquitto. Mosquitto then rereads its password
- * and ACL files without restarting: connected devices stay connected, and those no longer in the
- * file (disabled or deleted) are disconnected. The kubelet swaps a projected volume's files
- * atomically, so the reloader never reads half a fragment. Plain concatenation equals {@link
- * #join(List)} because every fragment is empty or ends with a newline. An init container does the
- * first join before mosquitto starts.
+ * <p>The pod mounts them through one projected volume, one file per object: the service lines, and
+ * each shard's compressed JSON lines. An init container, then a reloader whenever the kubelet swaps
+ * the volume ({@code shareProcessNamespace: true}, same uid as mosquitto), writes the service lines
+ * and, for each shard, the lines {@link #LINES_FROM_SHARD} takes out of it, into a temporary file
+ * on an {@code emptyDir}, renames it over {@code password_file} and sends SIGHUP to mosquitto,
+ * which rereads its password and ACL files without restarting: connected devices stay connected,
+ * and those no longer in the file (disabled or deleted) are disconnected. The result is {@link
+ * #join(List)} of the service fragment and each shard's {@link #deviceFragment}.
  */
 public final class PasswordFile {
   /**
@@ -33,6 +30,16 @@ public final class PasswordFile {
   public static final int MAX_FRAGMENT_BYTES = 900 * 1024;
 
   private PasswordFile() {}
+
+  /**
+   * The sed program ({@code sed -n}) that turns a registry shard's canonical JSON lines into its
+   * password lines: enabled devices with a well-formed hash, in the shard's order (by id), as
+   * {@link #deviceFragment} gives them. Ids need no JSON escaping ({@link DeviceIds} allows none of
+   * {@code " \} or control characters, and both writers refuse other ids), so a line's fields are
+   * read as they are.
+   */
+  public static final String LINES_FROM_SHARD =
+      "s/^{\"id\":\"\\([^\"]*\\)\",\"enabled\":true,\"credentialHash\":\"\\(\\$7\\$[^\"]*\\)\".*/\\1:\\2/p";
 
   /**
    * All fragments of a hub's password file: the service users first, then one per registry shard,

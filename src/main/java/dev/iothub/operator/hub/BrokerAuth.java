@@ -15,7 +15,6 @@ import dev.iothub.operator.objects.Owners;
 import dev.iothub.operator.objects.Ownership;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryShard;
-import dev.iothub.operator.registry.RegistryStore;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,9 +30,9 @@ import java.util.Map;
 /**
  * What a broker needs to let devices in, and nothing else: in the hub namespace the hub's CA, its
  * server certificate and the service credentials (generated once, the only place keys live); in
- * each region namespace the server certificate and the password file as fragments, one per registry
- * shard, each re-rendered only when its shard's checksum changes. The broker pod joins the
- * fragments (see BrokerResources) so every object stays far below the 1 MiB limit.
+ * each region namespace the server certificate and the service users' password lines. The devices'
+ * lines come from the registry shards themselves, which the broker pod mounts and reads (see
+ * PasswordFile): each device's record is stored once per region.
  */
 public final class BrokerAuth {
   public static final String COMPONENT = "broker-auth";
@@ -83,6 +82,7 @@ public final class BrokerAuth {
     return HubNames.broker(hub) + "-auth-svc";
   }
 
+  /** A shard's password lines as earlier builds rendered them; removed on the next pass. */
   public static String shardFragment(IoTHub hub, int index) {
     return HubNames.broker(hub) + "-auth-" + index;
   }
@@ -167,12 +167,11 @@ public final class BrokerAuth {
   }
 
   /**
-   * Renders the region's certificate and password fragments. {@code shards} and {@code fragments}
-   * are the metadata (from the informer cache) of the region's registry shards and of the fragments
-   * rendered before; only fragments whose source checksum differs are rendered again.
+   * Renders the region's certificate and the service users' password lines, and removes the
+   * per-shard password fragments of earlier builds. {@code fragments} is the metadata (from the
+   * informer cache) of the region's broker-auth Secrets.
    */
-  public void apply(
-      IoTHub hub, Region region, HubSecrets secrets, List<Secret> shards, List<Secret> fragments) {
+  public void apply(IoTHub hub, Region region, HubSecrets secrets, List<Secret> fragments) {
     Map<String, String> tls = new LinkedHashMap<>();
     tls.put("ca.crt", secrets.caPem());
     tls.put("tls.crt", secrets.certPem());
@@ -199,39 +198,13 @@ public final class BrokerAuth {
               keysChecksum),
           svc);
     }
-    RegistryStore store = new RegistryStore(client);
-    for (Secret shard : shards) {
-      ours(hub, shard);
-      int index = Integer.parseInt(annotation(shard, RegistryStore.SHARD));
-      String checksum = annotation(shard, RegistryStore.CHECKSUM);
-      Secret fragment = rendered.get(shardFragment(hub, index));
-      if (fragment != null && checksum.equals(annotation(fragment, SOURCE_CHECKSUM))) {
-        continue;
+    String oldFragments = shardFragment(hub, 0).replaceAll("0$", "");
+    for (Secret old : rendered.values()) {
+      String name = old.getMetadata().getName();
+      if (name.startsWith(oldFragments) && name.substring(oldFragments.length()).matches("\\d+")) {
+        ours(hub, old);
+        client.resource(old).lockResourceVersion(old.getMetadata().getResourceVersion()).delete();
       }
-      if (fragment == null && "0".equals(annotation(shard, RegistryStore.RECORDS))) {
-        // No fragment and an empty one admit the same devices (its volume source is optional): a
-        // failover's fence creates empty shards, which must not cost a fragment each.
-        continue;
-      }
-      Secret full =
-          client
-              .secrets()
-              .inNamespace(region.namespace())
-              .withName(shard.getMetadata().getName())
-              .get();
-      if (full == null) {
-        continue; // deleted since the cache saw it; its delete event brings us back
-      }
-      String lines = PasswordFile.deviceFragment(RegistryStore.records(full));
-      put(
-          regional(
-              hub,
-              region,
-              shardFragment(hub, index),
-              "Opaque",
-              Map.of(MosquittoConfig.PASSWORD_FILE_NAME, lines),
-              checksum),
-          fragment);
     }
   }
 

@@ -6,9 +6,11 @@ import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.broker.AclFile;
 import dev.iothub.operator.broker.BrokerSizing;
 import dev.iothub.operator.broker.MosquittoConfig;
+import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -30,6 +32,10 @@ public final class BrokerResources {
 
   static final String CONFIG_HASH = "iothub.dev/config-hash";
   static final String FRAGMENTS_DIR = "/mosquitto/fragments";
+
+  /** The service users' lines in the projected volume; the shards follow as shard-N.jsonl.gz. */
+  static final String SERVICE_LINES = "0-services";
+
   static final String PASSWORDS =
       MosquittoConfig.AUTH_DIR + "/" + MosquittoConfig.PASSWORD_FILE_NAME;
 
@@ -193,32 +199,46 @@ public final class BrokerResources {
   static final String ASSEMBLED = MosquittoConfig.AUTH_DIR + "/assembled";
 
   /**
-   * The password file is assembled in the pod from fragments (one Secret per registry shard, so
-   * each object stays small): once before mosquitto starts, then whenever the kubelet updates the
-   * projected Secrets; mosquitto rereads password and ACL files on SIGHUP without dropping
-   * connections, so added, disabled and removed devices take effect with no restart.
+   * The password file is assembled in the pod from the service users' lines and the registry shards
+   * themselves (see {@link PasswordFile}): once before mosquitto starts, then whenever the kubelet
+   * updates the projected Secrets; mosquitto rereads password and ACL files on SIGHUP without
+   * dropping connections, so added, disabled and removed devices take effect with no restart.
    *
    * <p>The kubelet writes a projected volume atomically: each file is a link into {@code ..data},
    * itself a link to a timestamped directory, and an update writes a new directory and swaps {@code
-   * ..data} in one rename. The assembly reads the fragments through the directory that {@code
-   * ..data} named when it began, so it joins one consistent set, and records that name last: a swap
-   * during the assembly leaves the older name recorded, and the reloader assembles again. A failed
-   * assembly (the directory removed meanwhile, the volume full) records nothing and leaves the live
-   * file as it was.
+   * ..data} in one rename. The assembly reads the files through the directory that {@code ..data}
+   * named when it began, so it joins one consistent set, and records that name last: a swap during
+   * the assembly leaves the older name recorded, and the reloader assembles again. Each shard is
+   * unpacked to a file before its lines are taken (a pipe would hide a failed unpacking), and any
+   * failure (the directory removed meanwhile, the volume full) ends the subshell: nothing is
+   * recorded and the live file stays as it was.
    */
   static final String ASSEMBLE =
-      "v=$(readlink "
+      "(v=$(readlink "
           + FRAGMENTS_DIR
-          + "/..data) && cat \""
+          + "/..data) && d=\""
           + FRAGMENTS_DIR
-          + "/$v\"/* > "
+          + "/$v\" && cat \"$d/"
+          + SERVICE_LINES
+          + "\" > "
           + PASSWORDS
-          + ".new && mv "
+          + ".new && for f in \"$d\"/shard-*.jsonl.gz; do if [ -e \"$f\" ]; then gunzip -c \"$f\" > "
+          + PASSWORDS
+          + ".part && sed -n '"
+          + PasswordFile.LINES_FROM_SHARD
+          + "' "
+          + PASSWORDS
+          + ".part >> "
+          + PASSWORDS
+          + ".new || exit 1; fi; done && rm -f "
+          + PASSWORDS
+          + ".part && mv "
           + PASSWORDS
           + ".new "
           + PASSWORDS
           + " && echo \"$v\" > "
-          + ASSEMBLED;
+          + ASSEMBLED
+          + ")";
 
   /** How the reloader tells mosquitto (in the pod's shared PID namespace) to reread its files. */
   public static final String SIGNAL = "pkill -HUP -x mosquitto";
@@ -274,22 +294,29 @@ public final class BrokerResources {
       IoTHub hub) {
     java.util.List<io.fabric8.kubernetes.api.model.VolumeProjection> sources =
         new java.util.ArrayList<>();
-    sources.add(fragment(BrokerAuth.serviceFragment(hub), "0-services"));
-    for (int i = 0; i < dev.iothub.operator.registry.RegistryStore.shardCount(hub); i++) {
-      sources.add(fragment(BrokerAuth.shardFragment(hub, i), "shard-" + i));
+    sources.add(
+        projected(
+            BrokerAuth.serviceFragment(hub), MosquittoConfig.PASSWORD_FILE_NAME, SERVICE_LINES));
+    for (int i = 0; i < RegistryStore.shardCount(hub); i++) {
+      sources.add(projected(RegistryStore.shardName(hub, i), RegistryStore.DATA_KEY, shardFile(i)));
     }
     return sources;
   }
 
-  private static io.fabric8.kubernetes.api.model.VolumeProjection fragment(
-      String secret, String path) {
-    // Optional: a shard without devices has no fragment.
+  /** The file of registry shard {@code index} in the projected volume. */
+  static String shardFile(int index) {
+    return "shard-" + index + ".jsonl.gz";
+  }
+
+  private static io.fabric8.kubernetes.api.model.VolumeProjection projected(
+      String secret, String key, String path) {
+    // Optional: a shard index the registry has no shard for yet.
     return new io.fabric8.kubernetes.api.model.VolumeProjectionBuilder()
         .withNewSecret()
         .withName(secret)
         .withOptional(true)
         .addNewItem()
-        .withKey(MosquittoConfig.PASSWORD_FILE_NAME)
+        .withKey(key)
         .withPath(path)
         .endItem()
         .endSecret()

@@ -45,7 +45,7 @@ public final class HubRollout {
    * Renders what the brokers of both regions need to authenticate devices, before they start.
    *
    * @param regionSecrets the metadata of a region's registry shards and rendered fragments (from
-   *     the informer cache), or null to list them from the API server
+   *     the informer cache, or a paged metadata LIST): never the shards' records
    */
   public void applyAuth(
       IoTHub hub,
@@ -76,21 +76,8 @@ public final class HubRollout {
       if (!brokers.namespaceExists(region)) {
         continue;
       }
-      List<io.fabric8.kubernetes.api.model.Secret> inRegion =
-          regionSecrets != null
-              ? regionSecrets.apply(region)
-              : client
-                  .secrets()
-                  .inNamespace(region.namespace())
-                  .withLabelSelector(HubNames.ownerSelector(hub))
-                  .list()
-                  .getItems();
-      auth.apply(
-          hub,
-          region,
-          secrets,
-          ofComponent(inRegion, dev.iothub.operator.registry.RegistryStore.COMPONENT),
-          ofComponent(inRegion, BrokerAuth.COMPONENT));
+      List<io.fabric8.kubernetes.api.model.Secret> inRegion = regionSecrets.apply(region);
+      auth.apply(hub, region, secrets, ofComponent(inRegion, BrokerAuth.COMPONENT));
     }
   }
 

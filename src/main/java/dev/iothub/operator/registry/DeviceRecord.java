@@ -1,6 +1,7 @@
 package dev.iothub.operator.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.iothub.operator.broker.DeviceCredential;
 import java.util.Objects;
 
@@ -12,7 +13,10 @@ import java.util.Objects;
  *     a device without credentials yet
  * @param updatedAt RFC 3339 time of the last change
  */
+// The broker pod reads the password lines out of these JSON lines with sed
+// (PasswordFile.LINES_FROM_SHARD): the order of the fields is part of the format.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "enabled", "credentialHash", "updatedAt"})
 public record DeviceRecord(String id, boolean enabled, String credentialHash, String updatedAt)
     implements DeviceCredential {
   public DeviceRecord {

@@ -63,16 +63,26 @@ public final class RegistryMirror {
       if (!here.checksum().equals(there.checksum())) {
         try {
           // Planned from the informer's metadata: only the shards that differ are read and written.
-          new RegistryMigration(client)
-              .migrate(
-                  hub,
-                  current,
-                  byIndex(shards, current),
-                  standby,
-                  byIndex(shards, standby),
-                  now,
-                  n -> {});
+          long t0 = System.nanoTime();
+          RegistryMigration.MigrationResult copy =
+              new RegistryMigration(client)
+                  .migrate(
+                      hub,
+                      current,
+                      byIndex(shards, current),
+                      standby,
+                      byIndex(shards, standby),
+                      now,
+                      n -> {});
           syncedAt = Timestamps.format(now);
+          LOG.infof(
+              "hub %s/%s: copied %d registry shards (%d devices in all) to %s in %d ms",
+              hub.getMetadata().getNamespace(),
+              hub.getMetadata().getName(),
+              copy.copiedShards(),
+              copy.devices(),
+              standby.id(),
+              (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
           // The hub serves without it; the standby stays as old as it is, and says why.
           standbyError = ErrorText.of(e);

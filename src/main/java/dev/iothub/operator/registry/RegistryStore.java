@@ -263,9 +263,9 @@ public final class RegistryStore {
   private record ShardWrite(Secret desired, Secret current) {}
 
   /**
-   * The region's shard Secrets by index, with their data: one LIST of up to ~1 MB per shard. Only
-   * for a bulk write that rewrites most shards anyway; planning and fencing read {@link
-   * #shardMetadata}.
+   * The region's shard Secrets by index, with their data, in one unpaged LIST: the whole registry
+   * in memory. For tests and benchmarks that inspect every record; the operator plans from {@link
+   * #shardMetadata} and reads shards one at a time.
    */
   public Map<Integer, Secret> shards(IoTHub hub, Region region) {
     Map<Integer, Secret> result = new HashMap<>();

@@ -18,9 +18,11 @@ import dev.iothub.embedded.LocalBrokerPod;
 import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -269,24 +271,27 @@ class OperatorRenderedBrokerIT {
     return pod;
   }
 
+  /** Until the password file's sources (service lines, registry shards) hold {@code line}. */
   private void awaitFragmentsWith(String namespace, String line) {
     await()
         .atMost(HubFixtures.WAIT)
         .until(
             () ->
-                h
-                    .client()
-                    .secrets()
-                    .inNamespace(namespace)
-                    .withLabel("app.kubernetes.io/component", BrokerAuth.COMPONENT)
-                    .list()
-                    .getItems()
-                    .stream()
-                    .filter(s -> s.getData().containsKey(MosquittoConfig.PASSWORD_FILE_NAME))
-                    .anyMatch(
-                        s ->
-                            decode(s.getData().get(MosquittoConfig.PASSWORD_FILE_NAME))
-                                .contains(line)));
+                h.client().secrets().inNamespace(namespace).list().getItems().stream()
+                    .anyMatch(s -> passwordLines(s).contains(line)));
+  }
+
+  private static String passwordLines(Secret s) {
+    Map<String, String> labels = s.getMetadata().getLabels();
+    String component = labels == null ? null : labels.get("app.kubernetes.io/component");
+    if (RegistryStore.COMPONENT.equals(component)) {
+      return PasswordFile.deviceFragment(RegistryStore.records(s));
+    }
+    if (BrokerAuth.COMPONENT.equals(component)
+        && s.getData().containsKey(MosquittoConfig.PASSWORD_FILE_NAME)) {
+      return decode(s.getData().get(MosquittoConfig.PASSWORD_FILE_NAME));
+    }
+    return "";
   }
 
   private String secretText(String ns, String name, String key) {

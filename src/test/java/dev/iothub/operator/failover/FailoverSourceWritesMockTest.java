@@ -6,28 +6,24 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.broker.PasswordHashes;
-import dev.iothub.operator.hub.BrokerAuth;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.RegistryStore;
 import dev.iothub.testing.HubFixtures;
 import dev.iothub.testing.OperatorHarness;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A failover leaves the password fragments of the region it leaves alone: they already match that
- * region's shards, whose records the fence does not change, and its brokers are scaled to 0. With
- * fewer devices than shards the fence creates empty shards; they cost no fragment (an absent
- * fragment and an empty one admit the same devices), in either region.
+ * A failover writes no Secret of the region it leaves: the writers' fence lives in the operator,
+ * the brokers read their devices from the registry shards the source keeps as they are, and its
+ * brokers are scaled to 0. The target's brokers find every device in the shards copied there.
  */
 class FailoverSourceWritesMockTest {
   private static final String WEST = "iothub-westus2";
@@ -40,13 +36,13 @@ class FailoverSourceWritesMockTest {
   }
 
   @Test
-  void aFailoverWritesNoPasswordFragmentOfItsSource() {
+  void aFailoverWritesNoSecretOfItsSource() {
     h = OperatorHarness.start();
     h.createNamespaces(NS, WEST, CENTRAL);
     HubFixtures f = new HubFixtures(h);
     IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
     Region west = h.settings().regions().find("westus2").orElseThrow();
-    // 5 devices in 32 shards: 27 shards do not exist until the fence creates them.
+    // 5 devices in 32 shards.
     new RegistryStore(h.client())
         .write(
             hub,
@@ -61,37 +57,38 @@ class FailoverSourceWritesMockTest {
                             "2026-11-26T00:00:00Z"))
                 .toList(),
             h.clock().instant());
-    await().atMost(HubFixtures.WAIT).until(() -> fragmentsWith(WEST, "dev-4:") == 1);
+    await().atMost(HubFixtures.WAIT).until(() -> shardsWith(CENTRAL, "dev-4:") == 1);
     h.awaitQuiet(Duration.ofSeconds(30));
-    Map<String, String> before = fragmentVersions(WEST);
-    assertThat(before).hasSizeBetween(3, 7); // TLS, the service users and one per shard used
+    Map<String, String> before = secretVersions(WEST);
+    // TLS, the service users and one shard per device at most: no per-shard password fragment.
+    assertThat(before).hasSizeBetween(3, 7);
 
     f.request("failover", "contoso-hub", "contoso-hub");
     f.awaitPhase("failover", RequestPhase.Succeeded);
     h.awaitQuiet(Duration.ofSeconds(30));
 
-    assertThat(fragmentVersions(WEST)).isEqualTo(before);
-    // The target renders every device before its brokers start, and no fragment for empty shards.
-    assertThat(fragmentVersions(CENTRAL)).hasSameSizeAs(before);
+    assertThat(secretVersions(WEST)).isEqualTo(before);
+    assertThat(secretVersions(CENTRAL)).hasSameSizeAs(before);
     for (int i = 0; i < 5; i++) {
-      assertThat(fragmentsWith(CENTRAL, "dev-" + i + ":")).as("dev-" + i).isEqualTo(1);
+      assertThat(shardsWith(CENTRAL, "dev-" + i + ":")).as("dev-" + i).isEqualTo(1);
     }
 
-    // Back home: the fragments that stayed still admit every device there.
+    // Back home: the shards that stayed still admit every device there.
     h.clock().advance(Duration.ofHours(2));
     f.request("failback", "contoso-hub", "contoso-hub");
     f.awaitPhase("failback", RequestPhase.Succeeded);
     for (int i = 0; i < 5; i++) {
-      assertThat(fragmentsWith(WEST, "dev-" + i + ":")).as("dev-" + i).isEqualTo(1);
+      assertThat(shardsWith(WEST, "dev-" + i + ":")).as("dev-" + i).isEqualTo(1);
     }
   }
 
-  private Map<String, String> fragmentVersions(String namespace) {
+  /** Every Secret the operator keeps in the region namespace, by name, at its resourceVersion. */
+  private Map<String, String> secretVersions(String namespace) {
     Map<String, String> versions = new TreeMap<>();
     h.client()
         .secrets()
         .inNamespace(namespace)
-        .withLabel(HubNames.COMPONENT, BrokerAuth.COMPONENT)
+        .withLabel(HubNames.REGION_SECRET, "true")
         .list()
         .getItems()
         .forEach(
@@ -99,27 +96,17 @@ class FailoverSourceWritesMockTest {
     return versions;
   }
 
-  private long fragmentsWith(String namespace, String line) {
+  /** Registry shards whose password lines (as the broker pod reads them) hold {@code line}. */
+  private long shardsWith(String namespace, String line) {
     return h
         .client()
         .secrets()
         .inNamespace(namespace)
-        .withLabel(HubNames.COMPONENT, BrokerAuth.COMPONENT)
+        .withLabel(HubNames.COMPONENT, RegistryStore.COMPONENT)
         .list()
         .getItems()
         .stream()
-        .filter(s -> text(s).contains(line))
+        .filter(s -> PasswordFile.deviceFragment(RegistryStore.records(s)).contains(line))
         .count();
-  }
-
-  private static String text(Secret s) {
-    StringBuilder all = new StringBuilder();
-    if (s.getData() != null) {
-      s.getData()
-          .values()
-          .forEach(
-              v -> all.append(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    return all.toString();
   }
 }

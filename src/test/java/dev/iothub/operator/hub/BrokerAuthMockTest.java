@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.HubCertificates;
+import dev.iothub.operator.broker.PasswordFile;
 import dev.iothub.operator.broker.Pem;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.registry.RegistryShard;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What the operator renders for the brokers: certificates and password fragments per region. */
+/**
+ * What the operator renders for the brokers: certificates and the service users' lines per region;
+ * the devices' lines are read by the pod from the registry shards it mounts (the pod's own reading
+ * is {@code PodPasswordAssemblyIT}'s, with real mosquitto {@code OperatorRenderedBrokerIT}'s).
+ */
 class BrokerAuthMockTest {
   private OperatorHarness h;
   private IoTHub hub;
@@ -47,10 +52,7 @@ class BrokerAuthMockTest {
     for (String ns : new String[] {"iothub-westus2", "iothub-westcentralus"}) {
       await()
           .atMost(HubFixtures.WAIT)
-          .until(
-              () ->
-                  text(ns, BrokerAuth.shardFragment(hub, shard), "passwd")
-                      .startsWith("thermostat-1:$7$"));
+          .until(() -> devicesLines(ns, shard).startsWith("thermostat-1:$7$"));
       assertThat(text(ns, BrokerAuth.serviceFragment(hub), "passwd"))
           .contains("iothub-backend:$7$")
           .contains("iothub-probe:$7$");
@@ -86,7 +88,19 @@ class BrokerAuthMockTest {
                 .flatMap(v -> v.getProjected().getSources().stream())
                 .map(p -> p.getSecret().getName())
                 .collect(Collectors.toList()))
-        .contains(BrokerAuth.serviceFragment(hub), BrokerAuth.shardFragment(hub, shard));
+        .contains(BrokerAuth.serviceFragment(hub), RegistryStore.shardName(hub, shard));
+    // Each device's record is stored once per region: no Secret but its shard holds its hash.
+    String hash = devicesLines("iothub-westus2", shard).split(":", 2)[1].strip();
+    assertThat(h.client().secrets().inNamespace("iothub-westus2").list().getItems())
+        .filteredOn(
+            s ->
+                s.getData().values().stream()
+                    .anyMatch(v -> !plain(v).isEmpty() && plain(v).contains(hash)))
+        .isEmpty();
+    assertThat(
+            h.client().secrets().inNamespace("iothub-westus2").list().getItems().stream()
+                .map(s -> s.getMetadata().getName()))
+        .noneMatch(name -> name.equals(BrokerAuth.shardFragment(hub, shard)));
     assertThat(
             h.client()
                 .configMaps()
@@ -109,10 +123,7 @@ class BrokerAuthMockTest {
     int shard = RegistryShard.indexOf("thermostat-1", RegistryStore.shardCount(hub));
     await()
         .atMost(HubFixtures.WAIT)
-        .until(
-            () ->
-                text("iothub-westus2", BrokerAuth.shardFragment(hub, shard), "passwd")
-                    .contains("thermostat-1:"));
+        .until(() -> devicesLines("iothub-westus2", shard).contains("thermostat-1:"));
 
     device = h.client().resources(Device.class).inNamespace(NS).withName("thermostat-1").get();
     device.getSpec().setEnabled(false);
@@ -120,10 +131,63 @@ class BrokerAuthMockTest {
 
     await()
         .atMost(HubFixtures.WAIT)
+        .until(() -> !devicesLines("iothub-westus2", shard).contains("thermostat-1:"));
+  }
+
+  @Test
+  void thePasswordFragmentsOfEarlierBuildsAreRemoved() {
+    // What an earlier build rendered per shard; the pods no longer mount them.
+    Secret old =
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withName(BrokerAuth.shardFragment(hub, 3))
+            .withNamespace("iothub-westus2")
+            .withLabels(HubNames.ownerLabels(hub))
+            .addToLabels(HubNames.COMPONENT, BrokerAuth.COMPONENT)
+            .addToLabels(HubNames.REGION_SECRET, "true")
+            .endMetadata()
+            .addToStringData("passwd", "meter-1:$7$101$x$y\n")
+            .build();
+    h.client().resource(old).create();
+    // A Secret of the same pattern that is not the hub's stays.
+    h.client()
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(BrokerAuth.shardFragment(hub, 4))
+                .withNamespace("iothub-westus2")
+                .endMetadata()
+                .build())
+        .create();
+
+    await()
+        .atMost(HubFixtures.WAIT)
         .until(
             () ->
-                !text("iothub-westus2", BrokerAuth.shardFragment(hub, shard), "passwd")
-                    .contains("thermostat-1:"));
+                h.client()
+                        .secrets()
+                        .inNamespace("iothub-westus2")
+                        .withName(BrokerAuth.shardFragment(hub, 3))
+                        .get()
+                    == null);
+    assertThat(
+            h.client()
+                .secrets()
+                .inNamespace("iothub-westus2")
+                .withName(BrokerAuth.shardFragment(hub, 4))
+                .get())
+        .isNotNull();
+  }
+
+  /** The password lines of a registry shard, as the broker pod takes them out of it. */
+  private String devicesLines(String ns, int shard) {
+    Secret s =
+        h.client().secrets().inNamespace(ns).withName(RegistryStore.shardName(hub, shard)).get();
+    return s == null ? "" : PasswordFile.deviceFragment(RegistryStore.records(s));
+  }
+
+  private static String plain(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
   private String text(String ns, String secret, String key) {

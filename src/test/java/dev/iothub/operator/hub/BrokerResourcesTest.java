@@ -55,15 +55,16 @@ class BrokerResourcesTest {
   }
 
   @Test
-  void theReloaderLooksAtTheVolumesVersionNotAtTheFragments() {
-    // Each turn: a readlink and a read of one line; the fragments are read only to assemble.
+  void theReloaderLooksAtTheVolumesVersionNotAtTheShards() {
+    // Each turn: a readlink and a read of one line; the shards are read only to assemble.
     String turn = BrokerResources.RELOAD.substring(0, BrokerResources.RELOAD.indexOf(" then "));
     assertThat(turn).contains("readlink /mosquitto/fragments/..data").doesNotContain("cat ");
     assertThat(turn).doesNotContain("md5sum");
+    // The assembly reads one version of the volume and records it last (PodPasswordAssemblyIT
+    // runs it).
     assertThat(BrokerResources.ASSEMBLE)
-        .startsWith(
-            "v=$(readlink /mosquitto/fragments/..data) && cat \"/mosquitto/fragments/$v\"/*")
-        .endsWith("echo \"$v\" > /mosquitto/auth/assembled");
+        .startsWith("(v=$(readlink /mosquitto/fragments/..data) && d=\"/mosquitto/fragments/$v\"")
+        .endsWith("echo \"$v\" > /mosquitto/auth/assembled)");
   }
 
   private static Deployment deployment(Long devices) {

@@ -107,7 +107,7 @@ class RegistryGrowthMockTest {
     await()
         .atMost(HubFixtures.WAIT)
         .until(() -> h.hub(NS, "contoso-hub").getStatus().getRegistry().getDevices() == 503);
-    // The brokers mount one fragment per shard of the count the hub reports.
+    // The brokers mount the service lines and every shard of the count the hub reports.
     await()
         .atMost(HubFixtures.WAIT)
         .untilAsserted(() -> assertThat(fragmentSources(westus2)).isEqualTo(shards + 1));
