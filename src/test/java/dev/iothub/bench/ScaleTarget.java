@@ -89,6 +89,8 @@ interface ScaleTarget extends AutoCloseable {
               "iothub.failover.max-failbacks-per-window=5",
               "iothub.failover.min-interval=PT1S",
               "quarkus.log.level=WARN",
+              // The mirror's copies, with their time: the cold copy's own figure.
+              "quarkus.log.category.\"dev.iothub.operator.registry.RegistryMirror\".level=INFO",
               ""));
       kubelet = cluster.playKubelet();
       startOperator();
