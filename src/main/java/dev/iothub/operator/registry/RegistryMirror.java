@@ -75,7 +75,12 @@ public final class RegistryMirror {
                       now,
                       n -> {});
           syncedAt = Timestamps.format(now);
-          LOG.infof(
+          // A Device change copies one shard: only larger copies (a standby rebuilt, a fleet
+          // imported) are worth a line at INFO.
+          LOG.logf(
+              copy.copiedShards() > 1
+                  ? org.jboss.logging.Logger.Level.INFO
+                  : org.jboss.logging.Logger.Level.DEBUG,
               "hub %s/%s: copied %d registry shards (%d devices in all) to %s in %d ms",
               hub.getMetadata().getNamespace(),
               hub.getMetadata().getName(),
