@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iothub.embedded.MosquittoProcess;
 import dev.iothub.operator.broker.PasswordHashes;
+import dev.iothub.operator.hub.BrokerResources;
+import dev.iothub.operator.registry.DeviceRecord;
+import dev.iothub.operator.registry.RegistryShard;
 import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -143,6 +146,7 @@ public final class MosquittoBenchmark {
     writePasswords(passwd, ids, keys, -1, null);
     out.put("write password file (ms)", ms(t));
     out.put("password file (bytes)", Files.size(passwd));
+    out.putAll(assembleFromShards(dir, ids, keys, Files.size(passwd)));
     int port = MosquittoProcess.freePort();
     Path conf = dir.resolve("mosquitto.conf");
     Files.writeString(
@@ -317,6 +321,54 @@ public final class MosquittoBenchmark {
     } finally {
       admin.disconnect();
     }
+  }
+
+  /**
+   * The same file as the broker pod assembles it: the devices as registry shards (the count the
+   * operator grows to for this fleet) in a volume laid out as the kubelet lays it out, and the
+   * pod's own script (gunzip and sed per shard) run by this machine's shell.
+   */
+  private static Map<String, Long> assembleFromShards(
+      Path dir, String[] ids, Keys keys, long expectedBytes) throws Exception {
+    int shards = Math.max(32, Integer.highestOneBit(Math.max(1, ids.length / 2000) * 2 - 1));
+    List<List<DeviceRecord>> byShard = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      byShard.add(new ArrayList<>());
+    }
+    for (int i = 0; i < ids.length; i++) {
+      byShard
+          .get(RegistryShard.indexOf(ids[i], shards))
+          .add(new DeviceRecord(ids[i], true, keys.hash(i), "2026-12-03T00:00:00Z"));
+    }
+    Path root = dir.resolve("pod");
+    Path volume = Path.of(root + BrokerResources.FRAGMENTS_DIR);
+    Path version = volume.resolve("..2026_12_03_00_00_00.000000001");
+    Files.createDirectories(version);
+    Files.createDirectories(Path.of(root + "/mosquitto/auth"));
+    Files.writeString(version.resolve(BrokerResources.SERVICE_LINES), "");
+    long compressed = 0;
+    for (int i = 0; i < shards; i++) {
+      byte[] data = RegistryShard.compress(RegistryShard.canonical(byShard.get(i)));
+      Files.write(version.resolve(BrokerResources.shardFile(i)), data);
+      compressed += data.length;
+    }
+    byShard.clear();
+    Files.createSymbolicLink(volume.resolve("..data"), version.getFileName());
+    String script = BrokerResources.ASSEMBLE.replace("/mosquitto/", root + "/mosquitto/");
+    long t = System.nanoTime();
+    run(List.of("/bin/sh", "-c", script));
+    long took = ms(t);
+    Path assembled = Path.of(root + "/mosquitto/auth/passwd");
+    if (Files.size(assembled) != expectedBytes) {
+      throw new IllegalStateException(
+          "the pod's assembly wrote " + Files.size(assembled) + " bytes, not " + expectedBytes);
+    }
+    deleteTree(root);
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("registry shards (count)", (long) shards);
+    out.put("registry shards, compressed (bytes)", compressed);
+    out.put("assemble the file from the shards, the pod's script (ms)", took);
+    return out;
   }
 
   /** Distinct keys and their real hashes, cycled over the devices. */

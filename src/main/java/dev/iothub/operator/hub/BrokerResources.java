@@ -31,10 +31,10 @@ public final class BrokerResources {
   static final long MOSQUITTO_UID = 1883L;
 
   static final String CONFIG_HASH = "iothub.dev/config-hash";
-  static final String FRAGMENTS_DIR = "/mosquitto/fragments";
+  public static final String FRAGMENTS_DIR = "/mosquitto/fragments";
 
   /** The service users' lines in the projected volume; the shards follow as shard-N.jsonl.gz. */
-  static final String SERVICE_LINES = "0-services";
+  public static final String SERVICE_LINES = "0-services";
 
   static final String PASSWORDS =
       MosquittoConfig.AUTH_DIR + "/" + MosquittoConfig.PASSWORD_FILE_NAME;
@@ -213,7 +213,7 @@ public final class BrokerResources {
    * failure (the directory removed meanwhile, the volume full) ends the subshell: nothing is
    * recorded and the live file stays as it was.
    */
-  static final String ASSEMBLE =
+  public static final String ASSEMBLE =
       "(v=$(readlink "
           + FRAGMENTS_DIR
           + "/..data) && d=\""
@@ -304,7 +304,7 @@ public final class BrokerResources {
   }
 
   /** The file of registry shard {@code index} in the projected volume. */
-  static String shardFile(int index) {
+  public static String shardFile(int index) {
     return "shard-" + index + ".jsonl.gz";
   }
 
