@@ -30,7 +30,7 @@ public class BrokerSpec {
   @JsonPropertyDescription(
       "Container image of the broker; Eclipse Mosquitto 2 by default ("
           + DEFAULT_IMAGE
-          + "). It must also provide sh, readlink, gunzip, sed and pkill: the pod assembles its"
+          + "). It must also provide sh, readlink, gunzip, awk and pkill: the pod assembles its"
           + " password file from the registry shards with them.")
   private String image;
 

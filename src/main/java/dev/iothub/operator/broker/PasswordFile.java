@@ -32,14 +32,17 @@ public final class PasswordFile {
   private PasswordFile() {}
 
   /**
-   * The sed program ({@code sed -n}) that turns a registry shard's canonical JSON lines into its
+   * The awk program ({@code awk -F'"'}) that turns a registry shard's canonical JSON lines into its
    * password lines: enabled devices with a well-formed hash, in the shard's order (by id), as
-   * {@link #deviceFragment} gives them. Ids need no JSON escaping ({@link DeviceIds} allows none of
-   * {@code " \} or control characters, and both writers refuse other ids), so a line's fields are
-   * read as they are.
+   * {@link #deviceFragment} gives them. Split at double quotes, a record's fields sit at fixed
+   * places: ids need no JSON escaping ({@link DeviceIds} allows none of {@code " \\} or control
+   * characters, and both writers refuse other ids). A sed expression did the same at a fifteenth of
+   * the speed: 24 s for a million devices.
    */
   public static final String LINES_FROM_SHARD =
-      "s/^{\"id\":\"\\([^\"]*\\)\",\"enabled\":true,\"credentialHash\":\"\\(\\$7\\$[^\"]*\\)\".*/\\1:\\2/p";
+      "$1==\"{\" && $2==\"id\" && $3==\":\" && $5==\",\" && $6==\"enabled\" && $7==\":true,\""
+          + " && $8==\"credentialHash\" && $9==\":\" && substr($10,1,3)==\"$7$\""
+          + " {print $4 \":\" $10}";
 
   /**
    * All fragments of a hub's password file: the service users first, then one per registry shard,

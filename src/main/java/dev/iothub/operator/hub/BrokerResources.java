@@ -224,7 +224,7 @@ public final class BrokerResources {
           + PASSWORDS
           + ".new && for f in \"$d\"/shard-*.jsonl.gz; do if [ -e \"$f\" ]; then gunzip -c \"$f\" > "
           + PASSWORDS
-          + ".part && sed -n '"
+          + ".part && awk -F'\"' '"
           + PasswordFile.LINES_FROM_SHARD
           + "' "
           + PASSWORDS

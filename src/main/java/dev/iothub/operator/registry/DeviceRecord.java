@@ -13,7 +13,7 @@ import java.util.Objects;
  *     a device without credentials yet
  * @param updatedAt RFC 3339 time of the last change
  */
-// The broker pod reads the password lines out of these JSON lines with sed
+// The broker pod reads the password lines out of these JSON lines with awk
 // (PasswordFile.LINES_FROM_SHARD): the order of the fields is part of the format.
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "enabled", "credentialHash", "updatedAt"})

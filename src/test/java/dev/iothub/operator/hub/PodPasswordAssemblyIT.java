@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker pod's assembly script, run by a real shell with its gunzip and sed on a volume laid
+ * The broker pod's assembly script, run by a real shell with its gunzip and awk on a volume laid
  * out as the kubelet lays out a projected volume: the password file it writes from the registry
  * shards is, byte for byte, the one {@link PasswordFile} defines; a shard it cannot read leaves the
  * live file and the recorded version as they were.
