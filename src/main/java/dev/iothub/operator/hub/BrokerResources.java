@@ -250,12 +250,12 @@ public final class BrokerResources {
    * Each turn costs O(1) whatever the fleet: it compares the name {@code ..data} points to with the
    * one the live file was assembled from, and only when they differ assembles and signals. So the
    * Device changes of one kubelet update, and of every update within one turn, become one reload,
-   * applied at most {@link #RELOAD_POLL_SECONDS} plus the assembly and mosquitto's reload (about 4
-   * s at 1,000,000 devices, docs/benchmarks.md) after the kubelet swapped the volume; when the
-   * kubelet does that after a Secret changed is its own sync period, outside the operator's
-   * control. The init container recorded the name it assembled from: a swap after it, even before
-   * this loop first looked, is applied. A signal that could not be sent (mosquitto restarting) is
-   * sent on the next turn.
+   * applied at most {@link #RELOAD_POLL_SECONDS} plus the assembly (about 7 s at 1,000,000 devices)
+   * and mosquitto's reload (about 4 s, docs/benchmarks.md) after the kubelet swapped the volume;
+   * when the kubelet does that after a Secret changed is its own sync period, outside the
+   * operator's control. The init container recorded the name it assembled from: a swap after it,
+   * even before this loop first looked, is applied. A signal that could not be sent (mosquitto
+   * restarting) is sent on the next turn.
    */
   static final String RELOAD =
       "hup=; while true; do sleep "
