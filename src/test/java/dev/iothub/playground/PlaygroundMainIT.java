@@ -31,7 +31,12 @@ class PlaygroundMainIT {
 
     Launcher.Result r =
         Launcher.run(
-            List.of(Launcher.java(), "-Duser.home=" + home, "-jar", jar.toString()),
+            List.of(
+                Launcher.java(),
+                "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + tmp(home),
+                "-jar",
+                jar.toString()),
             noCluster,
             "",
             Duration.ofSeconds(120));
@@ -39,7 +44,9 @@ class PlaygroundMainIT {
     assertThat(r.code()).as(r.toString()).isZero();
     PlaygroundMockTest.inOrder(r.out(), PlaygroundMockTest.TUTORIAL);
     PlaygroundMqttIT.inOrder(r.out(), PlaygroundMqttIT.MQTT);
-    assertThat(PlaygroundMqttIT.mosquittoProcesses()).as("mosquitto left running").isEmpty();
+    assertThat(PlaygroundMqttIT.mosquittoProcessesUnder(tmp(home)))
+        .as("mosquitto left running")
+        .isEmpty();
     assertThat(r.took()).as(r.toString()).isLessThan(Duration.ofSeconds(60));
   }
 
@@ -70,7 +77,12 @@ class PlaygroundMainIT {
 
     Launcher.Result r =
         Launcher.run(
-            List.of(Launcher.java(), "-Duser.home=" + home, "-jar", jar.toString()),
+            List.of(
+                Launcher.java(),
+                "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + tmp(home),
+                "-jar",
+                jar.toString()),
             env,
             "",
             Duration.ofSeconds(120));
@@ -81,6 +93,30 @@ class PlaygroundMainIT {
         .contains("Unset IOTHUB_EMBEDDED to run the operator on your kube context's cluster.")
         .doesNotContain("No Kubernetes cluster is configured");
     PlaygroundMockTest.inOrder(r.out(), PlaygroundMockTest.TUTORIAL);
-    assertThat(PlaygroundMqttIT.mosquittoProcesses()).as("mosquitto left running").isEmpty();
+    assertThat(PlaygroundMqttIT.mosquittoProcessesUnder(tmp(home)))
+        .as("mosquitto left running")
+        .isEmpty();
+  }
+
+  /**
+   * The launched JVM's temporary directory: its broker pods' files, and so their command lines. Not
+   * under the test's own directory: mosquitto, dropping to its user, must be able to pass through.
+   */
+  private static Path tmp(Path home) {
+    Path link = home.resolve("tmp-dir");
+    try {
+      if (Files.exists(link)) {
+        return Path.of(Files.readString(link));
+      }
+      Path tmp =
+          Files.createTempDirectory(
+              "iothub-main-it-",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
+      Files.writeString(link, tmp.toString());
+      return tmp;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -77,8 +77,18 @@ class PlaygroundMqttIT {
   }
 
   /** mosquitto processes that the playground started (their config lies in a pod directory). */
-  static List<String> mosquittoProcesses() {
+  /** Mosquitto processes of broker pods under {@code dir}, whoever started them. */
+  static List<String> mosquittoProcessesUnder(java.nio.file.Path dir) {
     return ProcessHandle.allProcesses()
+        .map(p -> p.info().commandLine().orElse(""))
+        .filter(line -> line.contains("mosquitto") && line.contains(dir.toString()))
+        .toList();
+  }
+
+  /** This JVM's own mosquitto processes: other runs on the machine (a benchmark) have theirs. */
+  static List<String> mosquittoProcesses() {
+    return ProcessHandle.current()
+        .descendants()
         .map(p -> p.info().commandLine().orElse(""))
         .filter(line -> line.contains("mosquitto") && line.contains("iothub-pod-"))
         .toList();

@@ -140,8 +140,10 @@ final class DeviceRegistration {
   /** Removes the device's record and its generated key; waits while the registry is frozen. */
   boolean release(Device device) {
     String id = DeviceIdentity.of(device);
+    // A hub being deleted takes its whole registry with it: nothing to remove record by record.
     Optional<HubRegistry> registry =
         HubWatch.hubOf(context)
+            .filter(hub -> hub.getMetadata().getDeletionTimestamp() == null)
             .flatMap(hub -> HubRegistry.of(hub, settings.regions(), settings.shardLimits()));
     if (registry.isPresent() && DeviceIdentity.duplicateOf(context, device, id).isEmpty()) {
       if (registry.get().frozen()) {

@@ -209,6 +209,11 @@ public final class RegistryStore {
     for (int index : touched) {
       for (int attempt = 1; ; attempt++) {
         ShardWrite w = merged(hub, region, shards, index, upsertsByShard, removalsByShard, now);
+        if (w.current() == null && !upsertsByShard.containsKey(index)) {
+          // Only removals, from a shard that is not there: nothing to write. Creating it would
+          // bring back a shard the hub's deletion has just removed (a Device released after it).
+          break;
+        }
         try {
           if (w.current() == null) {
             Ownership.create(client, w.desired());

@@ -155,6 +155,18 @@ class RegistryMigrationMockTest {
   }
 
   @Test
+  void aRemovalFromAShardThatIsGoneCreatesNothing() {
+    RegistryStore store = new RegistryStore(server.client());
+    store.write(hub, west, HubFixtures.devices(3, "leaving-"), NOW);
+    // The hub's deletion removed its registry; a Device released after it removes its record.
+    server.client().secrets().inNamespace(west.namespace()).delete();
+
+    store.remove(hub, west, List.of("leaving-0", "leaving-1"), NOW);
+
+    assertThat(store.shardMetadata(hub, west)).isEmpty();
+  }
+
+  @Test
   void anOlderReleasesMarkRefusesWritersIsNotCopiedAndIsLifted() {
     RegistryStore store = new RegistryStore(server.client());
     store.write(hub, west, HubFixtures.devices(100, "device-"), NOW);
