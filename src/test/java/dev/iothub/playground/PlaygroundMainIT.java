@@ -29,17 +29,7 @@ class PlaygroundMainIT {
       noCluster.put(variable, null);
     }
 
-    Launcher.Result r =
-        Launcher.run(
-            List.of(
-                Launcher.java(),
-                "-Duser.home=" + home,
-                "-Djava.io.tmpdir=" + tmp(home),
-                "-jar",
-                jar.toString()),
-            noCluster,
-            "",
-            Duration.ofSeconds(120));
+    Launcher.Result r = Launcher.run(command(home, jar), noCluster, "", Duration.ofSeconds(120));
 
     assertThat(r.code()).as(r.toString()).isZero();
     PlaygroundMockTest.inOrder(r.out(), PlaygroundMockTest.TUTORIAL);
@@ -75,17 +65,7 @@ class PlaygroundMainIT {
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("IOTHUB_EMBEDDED", "true");
 
-    Launcher.Result r =
-        Launcher.run(
-            List.of(
-                Launcher.java(),
-                "-Duser.home=" + home,
-                "-Djava.io.tmpdir=" + tmp(home),
-                "-jar",
-                jar.toString()),
-            env,
-            "",
-            Duration.ofSeconds(120));
+    Launcher.Result r = Launcher.run(command(home, jar), env, "", Duration.ofSeconds(120));
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out())
@@ -96,6 +76,16 @@ class PlaygroundMainIT {
     assertThat(PlaygroundMqttIT.mosquittoProcessesUnder(tmp(home)))
         .as("mosquitto left running")
         .isEmpty();
+  }
+
+  /** The README's main command, with this test's home and temporary directory. */
+  private static List<String> command(Path home, Path jar) {
+    return List.of(
+        Launcher.java(),
+        "-Duser.home=" + home,
+        "-Djava.io.tmpdir=" + tmp(home),
+        "-jar",
+        jar.toString());
   }
 
   /**
