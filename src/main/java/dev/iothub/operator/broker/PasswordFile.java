@@ -36,8 +36,9 @@ public final class PasswordFile {
    * password lines: enabled devices with a well-formed hash, in the shard's order (by id), as
    * {@link #deviceFragment} gives them. Split at double quotes, a record's fields sit at fixed
    * places: ids need no JSON escaping ({@link DeviceIds} allows none of {@code " \\} or control
-   * characters, and both writers refuse other ids). A sed expression did the same at a fifteenth of
-   * the speed: 24 s for a million devices.
+   * characters, and both writers refuse other ids). A sed expression was slower: 23.8 s for a
+   * million devices on an idle machine, awk 7.1 s with another benchmark running
+   * (docs/benchmarks.md).
    */
   public static final String LINES_FROM_SHARD =
       "$1==\"{\" && $2==\"id\" && $3==\":\" && $5==\",\" && $6==\"enabled\" && $7==\":true,\""
