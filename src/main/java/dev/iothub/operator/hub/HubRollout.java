@@ -15,7 +15,6 @@ import java.util.List;
  * region must not wait for it).
  */
 public final class HubRollout {
-  private final KubernetesClient client;
   private final RegionBrokers brokers;
   private final StableEndpoint endpoint;
   private final BrokerAuth auth;
@@ -35,7 +34,6 @@ public final class HubRollout {
    */
   public HubRollout(
       KubernetesClient client, String clusterDomain, ObjectReads reads, HubMemory memory) {
-    this.client = client;
     this.brokers = new RegionBrokers(client, reads, memory);
     this.endpoint = new StableEndpoint(client, clusterDomain);
     this.auth = new BrokerAuth(client, endpoint, reads, memory);

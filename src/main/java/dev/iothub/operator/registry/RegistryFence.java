@@ -71,6 +71,11 @@ public final class RegistryFence {
 
   private static void set(IoTHub hub, String open) {
     Gate gate = GATES.computeIfAbsent(key(hub), k -> new Gate());
+    if (open.equals(gate.open)) {
+      // Already so (each idle pass opens it again): no write can be in flight that the state
+      // would not have let through, so there is nothing to wait for.
+      return;
+    }
     gate.lock.writeLock().lock();
     try {
       gate.open = open;
