@@ -34,16 +34,23 @@ final class DeviceImportJob {
   private final Clock clock;
   private final KubernetesClient client;
   private final Semaphore running;
+  private final HashedImportRecords kept;
 
   /**
    * @param running held while the import reads and writes its records: one import at a time
+   * @param kept the records an import left to write when it waited, for its next pass
    */
   DeviceImportJob(
-      OperatorSettings settings, Clock clock, KubernetesClient client, Semaphore running) {
+      OperatorSettings settings,
+      Clock clock,
+      KubernetesClient client,
+      Semaphore running,
+      HashedImportRecords kept) {
     this.settings = settings;
     this.clock = clock;
     this.client = client;
     this.running = running;
+    this.kept = kept;
   }
 
   Duration run(DeviceImport job, Optional<IoTHub> hub, DeviceImportStatusBuilder status) {
@@ -75,12 +82,19 @@ final class DeviceImportJob {
       DeviceImport job, HubRegistry registry, DeviceImportStatusBuilder status) {
     // One Secret at a time, streamed under the limits: an oversized file is refused, never held.
     DeviceImportFile.Reader reader = new DeviceImportFile.Reader(settings.importLimits());
+    StringBuilder source =
+        new StringBuilder(job.getMetadata().getUid())
+            .append('/')
+            .append(job.getMetadata().getGeneration());
     for (String name : job.getSpec().getSecretNames()) {
-      byte[] gzip = records(job.getMetadata().getNamespace(), name);
+      Secret secret =
+          client.secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get();
+      byte[] gzip = records(secret);
       if (gzip == null) {
         status.failed(DeviceImportReason.SecretNotFound, noSecret(job, name));
         return null;
       }
+      source.append('/').append(secret.getMetadata().getResourceVersion());
       try {
         reader.read(name, gzip);
       } catch (DeviceImportFile.Refused refused) {
@@ -88,7 +102,7 @@ final class DeviceImportJob {
         return null;
       }
     }
-    return write(reader.parsed(), registry, status, written(job));
+    return write(reader.parsed(), source.toString(), registry, status, written(job));
   }
 
   /** Records an earlier pass of this import wrote, in file order, before it waited. */
@@ -106,6 +120,7 @@ final class DeviceImportJob {
 
   private Duration write(
       DeviceImportFile.Parsed parsed,
+      String source,
       HubRegistry registry,
       DeviceImportStatusBuilder status,
       int alreadyWritten) {
@@ -118,8 +133,11 @@ final class DeviceImportJob {
     }
     List<DeviceImportFile.Entry> entries = parsed.entries();
     int done = Math.min(alreadyWritten, entries.size());
-    // Hashed once: a chunk halved below is written with the same records.
-    List<DeviceRecord> records = hashed(entries.subList(done, entries.size()));
+    // Hashed once: a chunk halved below, or a pass after a wait, writes the same records.
+    List<DeviceRecord> records = kept.take(source, done);
+    if (records == null) {
+      records = hashed(entries.subList(done, entries.size()));
+    }
     int offset = done;
     // All that is left at once (one read and one write per shard); a chunk more than a shard
     // below the threshold can take is halved, so shards fill past it and the registry grows.
@@ -140,9 +158,11 @@ final class DeviceImportJob {
           chunk = Math.max(1, chunk / 2);
           break;
         case FROZEN:
+          kept.keep(source, done, records.subList(done - offset, records.size()));
           status.pending(DeviceImportReason.RegistryFrozen, registry.frozenMessage(THEN));
           return registry.retryAfter(write.outcome());
         case GROWING:
+          kept.keep(source, done, records.subList(done - offset, records.size()));
           status.pending(
               DeviceImportReason.RegistryGrowing,
               done
@@ -184,8 +204,7 @@ final class DeviceImportJob {
   }
 
   /** The gzip data of one Secret, or null when it or its records key is missing. */
-  private byte[] records(String namespace, String name) {
-    Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+  private static byte[] records(Secret s) {
     if (s == null || s.getData() == null || s.getData().get(DeviceImportSpec.RECORDS_KEY) == null) {
       return null;
     }

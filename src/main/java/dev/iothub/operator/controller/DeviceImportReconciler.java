@@ -35,6 +35,8 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
    */
   private final Semaphore running = new Semaphore(1);
 
+  private final HashedImportRecords hashed = new HashedImportRecords();
+
   public DeviceImportReconciler(OperatorSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
@@ -59,7 +61,7 @@ public class DeviceImportReconciler implements Reconciler<DeviceImport> {
     }
     DeviceImportStatusBuilder status = new DeviceImportStatusBuilder(job, clock.instant());
     var retry =
-        new DeviceImportJob(settings, clock, context.getClient(), running)
+        new DeviceImportJob(settings, clock, context.getClient(), running, hashed)
             .run(job, HubWatch.hubOf(context), status);
     return StatusReport.publishThenLookAgain(
         context, clock, job, status.build(), DeviceImportReconciler::outcome, retry);
