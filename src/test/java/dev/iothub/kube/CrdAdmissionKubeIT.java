@@ -457,13 +457,13 @@ class CrdAdmissionKubeIT {
             "IoTHub spec.registry.shards " + IMMUTABLE,
             Op.UPDATE,
             HUB,
-            "the default 32 to 8",
+            "the default 4 to 8",
             set("spec.registry.shards", 8)),
         refused(
             "IoTHub spec.registry.shards " + IMMUTABLE,
             Op.UPDATE,
             FULL_HUB,
-            "registry removed (64 to the default 32)",
+            "registry removed (64 to the default 4)",
             remove("spec.registry")),
         refused(
             "IoTHub status.state enum",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubSpec;
+import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.objects.Parallel;
 import dev.iothub.operator.objects.SecretMetadata;
 import dev.iothub.operator.region.Region;
@@ -58,6 +59,10 @@ class RegistryStreamKubeIT {
             .build());
     IoTHubSpec spec = new IoTHubSpec();
     spec.setLocation("westus2");
+    // More shards than the first page holds, so that paging is exercised.
+    RegistrySpec registry = new RegistrySpec();
+    registry.setShards(32);
+    spec.setRegistry(registry);
     hub.setSpec(spec);
     new RegistryStore(client).write(hub, west, HubFixtures.devices(20_000, "device-"), NOW);
   }

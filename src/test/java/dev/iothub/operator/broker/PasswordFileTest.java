@@ -74,8 +74,8 @@ class PasswordFileTest {
   }
 
   /**
-   * 100,000 devices in the default 32 shards: the largest fragment is about half a Secret (1 MiB),
-   * leaving room to grow to about 180,000 devices with ids of this length.
+   * 100,000 devices in 32 shards: the largest fragment is about half a Secret (1 MiB), leaving room
+   * to grow to about 180,000 devices with ids of this length.
    */
   @Test
   void hundredThousandDevicesInThirtyTwoShardsFitKubernetesObjects() {

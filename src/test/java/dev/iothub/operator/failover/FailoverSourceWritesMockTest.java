@@ -42,7 +42,7 @@ class FailoverSourceWritesMockTest {
     HubFixtures f = new HubFixtures(h);
     IoTHub hub = f.createReadyHub("fixtures/hub-westus2.yaml");
     Region west = h.settings().regions().find("westus2").orElseThrow();
-    // 5 devices in 32 shards.
+    // 5 devices in the default 4 shards.
     new RegistryStore(h.client())
         .write(
             hub,

@@ -150,7 +150,7 @@ class RegistryDeltaMockTest {
     store.write(hub, west, HubFixtures.devices(50, "newcomer-"), NOW);
     // The target's API server answers our write of shard 3 with other bytes (a mutating webhook,
     // a corrupting storage layer) under the annotations we sent.
-    String other = store.shards(hub, west).get(4).getData().get(RegistryStore.DATA_KEY);
+    String other = store.shards(hub, west).get(2).getData().get(RegistryStore.DATA_KEY);
     traffic.rewrite(
         "PUT|POST",
         "/api/v1/namespaces/" + westCentral.namespace() + "/secrets.*contoso-hub.*-3",

@@ -99,7 +99,7 @@ class RegistryMigrationMockTest {
     // One target shard holds another's bytes and says so (its annotations follow its bytes).
     Map<Integer, Secret> target = store.shards(hub, westCentral);
     Secret tampered = target.get(3);
-    Secret other = store.shards(hub, west).get(4);
+    Secret other = store.shards(hub, west).get(2);
     tampered.setData(other.getData());
     tampered
         .getMetadata()
