@@ -80,8 +80,65 @@ public final class ScaleBenchmark {
     }
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     boolean restart = args.length > 3 && args[3].equals("restart");
+    // attempt=M: import the first size for at most M minutes, reporting how far it got.
+    int attemptMinutes =
+        args.length > 3 && args[3].startsWith("attempt=")
+            ? Integer.parseInt(args[3].substring("attempt=".length()))
+            : 0;
     try (ScaleTarget target = ScaleTarget.of(kind)) {
-      new ScaleBenchmark(target).measure(sizes, runs, restart);
+      ScaleBenchmark benchmark = new ScaleBenchmark(target);
+      if (attemptMinutes > 0) {
+        benchmark.attempt(sizes.get(0), Duration.ofMinutes(attemptMinutes));
+      } else {
+        benchmark.measure(sizes, runs, restart);
+      }
+    }
+  }
+
+  /**
+   * Imports {@code size} devices for at most {@code limit}, printing every minute the devices in
+   * the registry, its shards, the operator's heap peak and the API server's storage size: for a
+   * size whose import is known to outlast a session, what limits it.
+   */
+  private void attempt(int size, Duration limit) throws Exception {
+    String hub = "scale-" + size;
+    createHub(hub);
+    System.out.printf(
+        "%nImport of %,d devices on %s, for at most %d minutes%n%n",
+        size, target.description(), limit.toMinutes());
+    System.out.println(
+        "| minute | devices in the registry | shards | devices per minute since the last line |"
+            + " operator heap peak (MiB) | etcd database, as the API server reports it (MiB) |");
+    System.out.println("|---|---|---|---|---|---|");
+    try (HeapSampler heap = new HeapSampler(target.operatorPid())) {
+      List<String> imports = startImport(hub, size);
+      long t0 = System.nanoTime();
+      long last = 0;
+      for (int minute = 1; minute <= limit.toMinutes(); minute++) {
+        Thread.sleep(60_000);
+        IoTHub h = hub(hub);
+        long devices =
+            h.getStatus().getRegistry() == null ? 0 : h.getStatus().getRegistry().getDevices();
+        Integer shards =
+            h.getStatus().getRegistry() == null ? null : h.getStatus().getRegistry().getShards();
+        long stored = target.storageBytes();
+        System.out.printf(
+            "| %d | %,d | %s | %,d | %d | %s |%n",
+            minute,
+            devices,
+            shards,
+            devices - last,
+            heap.peakMiB(),
+            stored < 0 ? "n/a" : String.format("%,d", stored >> 20));
+        last = devices;
+        if (importsDone(imports, hub, size)) {
+          System.out.printf("%nAll %,d devices imported in %d ms%n", size, millisSince(t0));
+          return;
+        }
+      }
+      System.out.printf(
+          "%nStopped after %d minutes with %,d of %,d devices imported%n",
+          limit.toMinutes(), last, size);
     }
   }
 
@@ -261,6 +318,15 @@ public final class ScaleBenchmark {
    * compress, and a Secret stays under 1 MiB), DeviceImports of up to {@link #SECRETS_PER_IMPORT}.
    */
   private void importDevices(String hub, int size) {
+    List<String> imports = startImport(hub, size);
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> importsDone(imports, hub, size));
+  }
+
+  /** The DeviceImports of {@code size} new devices, created; returns their names. */
+  private List<String> startImport(String hub, int size) {
     List<String> imports = new ArrayList<>();
     List<String> secrets = new ArrayList<>();
     for (int from = 0, part = 0; from < size; from += PER_SECRET, part++) {
@@ -297,26 +363,23 @@ public final class ScaleBenchmark {
         secrets.clear();
       }
     }
-    await()
-        .atMost(LONG)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              for (String name : imports) {
-                DeviceImport i =
-                    client.resources(DeviceImport.class).inNamespace(NS).withName(name).get();
-                if (i.getStatus() != null && i.getStatus().getPhase() == DeviceImportPhase.Failed) {
-                  throw new IllegalStateException(name + ": " + i.getStatus().getMessage());
-                }
-                if (i.getStatus() == null
-                    || i.getStatus().getPhase() != DeviceImportPhase.Succeeded) {
-                  return false;
-                }
-              }
-              IoTHub h = hub(hub);
-              return h.getStatus().getRegistry() != null
-                  && Long.valueOf(size).equals(h.getStatus().getRegistry().getDevices());
-            });
+    return imports;
+  }
+
+  /** Whether every import succeeded and the hub counts the devices; throws when one failed. */
+  private boolean importsDone(List<String> imports, String hub, int size) {
+    for (String name : imports) {
+      DeviceImport i = client.resources(DeviceImport.class).inNamespace(NS).withName(name).get();
+      if (i.getStatus() != null && i.getStatus().getPhase() == DeviceImportPhase.Failed) {
+        throw new IllegalStateException(name + ": " + i.getStatus().getMessage());
+      }
+      if (i.getStatus() == null || i.getStatus().getPhase() != DeviceImportPhase.Succeeded) {
+        return false;
+      }
+    }
+    IoTHub h = hub(hub);
+    return h.getStatus().getRegistry() != null
+        && Long.valueOf(size).equals(h.getStatus().getRegistry().getDevices());
   }
 
   /** The standby's shards carry the current region's checksums, shard by shard. */

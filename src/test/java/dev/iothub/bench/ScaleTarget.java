@@ -8,6 +8,7 @@ import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +31,29 @@ interface ScaleTarget extends AutoCloseable {
   /** Requests the API server has served so far (every client). */
   long apiRequests();
 
+  /**
+   * Requests served so far other than lease renewals (the control plane's own heartbeat, every few
+   * seconds whatever the operator does): all of them, and the writes among them.
+   */
+  Requests requestsBesidesLeases();
+
+  /** Cumulative request counts. */
+  record Requests(long all, long writes) {
+    Requests minus(Requests earlier) {
+      return new Requests(all - earlier.all, writes - earlier.writes);
+    }
+  }
+
   /** The JVM whose heap is the operator's (this one for the embedded server). */
   long operatorPid();
+
+  /** The size of the API server's storage (etcd's database) in bytes; -1 when it has none. */
+  default long storageBytes() {
+    return -1;
+  }
+
+  /** Heap in use right after a full GC, in MiB: the operator's (the whole process, embedded). */
+  long heapAfterGcMiB() throws Exception;
 
   /** Lets the next failover start at once (the embedded target's clock skips the wait). */
   default void beforeOperation() {}
@@ -124,8 +146,63 @@ interface ScaleTarget extends AutoCloseable {
     }
 
     @Override
+    public Requests requestsBesidesLeases() {
+      long all = 0;
+      long writes = 0;
+      for (String line : cluster.admin().raw("/metrics").split("\n")) {
+        if (!line.startsWith("apiserver_request_total{") || line.contains("resource=\"leases\"")) {
+          continue;
+        }
+        long n = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        all += n;
+        if (WRITE_VERB.matcher(line).find()) {
+          writes += n;
+        }
+      }
+      return new Requests(all, writes);
+    }
+
+    @Override
+    public long storageBytes() {
+      long bytes = 0;
+      for (String line : cluster.admin().raw("/metrics").split("\n")) {
+        if (line.startsWith("apiserver_storage_size_bytes")) {
+          bytes += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return bytes;
+    }
+
+    private static final java.util.regex.Pattern WRITE_VERB =
+        java.util.regex.Pattern.compile("verb=\"(POST|PUT|PATCH|DELETE|APPLY|DELETECOLLECTION)\"");
+
+    @Override
     public long operatorPid() {
       return operator.pid();
+    }
+
+    @Override
+    public long heapAfterGcMiB() throws Exception {
+      run("jcmd", Long.toString(operator.pid()), "GC.run");
+      String[] lines = run("jstat", "-gc", Long.toString(operator.pid())).trim().split("\n");
+      String[] header = lines[0].trim().split("\\s+");
+      String[] cells = lines[lines.length - 1].trim().split("\\s+");
+      double kb = 0;
+      for (int i = 0; i < header.length; i++) {
+        if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
+          kb += Double.parseDouble(cells[i]);
+        }
+      }
+      return (long) kb / 1024;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+      }
+      return out;
     }
 
     @Override
@@ -200,9 +277,29 @@ interface ScaleTarget extends AutoCloseable {
       return harness.server().requestCount();
     }
 
+    private long writes;
+
+    @Override
+    public synchronized Requests requestsBesidesLeases() {
+      // The embedded operator holds no lease; every request is the operator's or the caller's.
+      writes +=
+          harness.server().drainRequests().stream().filter(r -> !r.startsWith("GET ")).count();
+      return new Requests(harness.server().requestCount(), writes);
+    }
+
     @Override
     public long operatorPid() {
       return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public long heapAfterGcMiB() throws InterruptedException {
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+        Thread.sleep(200);
+      }
+      return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+          >> 20;
     }
 
     @Override
