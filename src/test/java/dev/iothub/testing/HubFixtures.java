@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.FailoverRequestSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.status.Conditions;
@@ -26,6 +27,16 @@ public final class HubFixtures {
 
   public IoTHub createReadyHub(String fixture) {
     IoTHub hub = h.load(fixture, IoTHub.class);
+    h.client().resource(hub).create();
+    return awaitReady(hub.getMetadata().getName());
+  }
+
+  /** The fixture's hub with {@code initialShards} registry shards (spec.registry.shards). */
+  public IoTHub createReadyHub(String fixture, int initialShards) {
+    IoTHub hub = h.load(fixture, IoTHub.class);
+    RegistrySpec registry = new RegistrySpec();
+    registry.setShards(initialShards);
+    hub.getSpec().setRegistry(registry);
     h.client().resource(hub).create();
     return awaitReady(hub.getMetadata().getName());
   }

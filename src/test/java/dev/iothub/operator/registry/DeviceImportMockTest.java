@@ -9,7 +9,6 @@ import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportReason;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.region.Region;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DeviceImportMockTest {
+  private static final int IMPORT_SHARDS = 32;
   private OperatorHarness h;
   private IoTHub hub;
   private Region westus2;
@@ -45,12 +45,7 @@ class DeviceImportMockTest {
     // wake the hub for a shard of tens of KiB (after 25,000 devices into 32 shards of about 80 KB,
     // its status stayed as it was), so it would never split them. Growth during an import is
     // proven in RegistryGrowthMockTest (small shards) and on the real API server (ScaleBenchmark).
-    IoTHub fixture = h.load("fixtures/hub-westus2.yaml", IoTHub.class);
-    RegistrySpec registry = new RegistrySpec();
-    registry.setShards(32);
-    fixture.getSpec().setRegistry(registry);
-    h.client().resource(fixture).create();
-    hub = new HubFixtures(h).awaitReady("contoso-hub");
+    hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml", IMPORT_SHARDS);
     westus2 = h.settings().regions().find("westus2").orElseThrow();
   }
 
@@ -193,16 +188,7 @@ class DeviceImportMockTest {
             OperatorHarness.testSettings()
                 .withImportLimits(new DeviceImportFile.Limits(1024, 10, 3, 4096)));
     h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
-    // Shards enough that these imports need no growth: the embedded API server's watch does not
-    // wake the hub for a shard of tens of KiB (after 25,000 devices into 32 shards of about 80 KB,
-    // its status stayed as it was), so it would never split them. Growth during an import is
-    // proven in RegistryGrowthMockTest (small shards) and on the real API server (ScaleBenchmark).
-    IoTHub fixture = h.load("fixtures/hub-westus2.yaml", IoTHub.class);
-    RegistrySpec registry = new RegistrySpec();
-    registry.setShards(32);
-    fixture.getSpec().setRegistry(registry);
-    h.client().resource(fixture).create();
-    hub = new HubFixtures(h).awaitReady("contoso-hub");
+    hub = new HubFixtures(h).createReadyHub("fixtures/hub-westus2.yaml", IMPORT_SHARDS);
 
     create(
         "three",

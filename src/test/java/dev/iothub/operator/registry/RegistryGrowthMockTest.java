@@ -10,7 +10,6 @@ import dev.iothub.api.v1alpha1.DeviceImportPhase;
 import dev.iothub.api.v1alpha1.DeviceImportSpec;
 import dev.iothub.api.v1alpha1.DeviceSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
-import dev.iothub.api.v1alpha1.RegistrySpec;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordFile;
@@ -55,12 +54,7 @@ class RegistryGrowthMockTest {
     h = OperatorHarness.start(OperatorHarness.testSettings().withShardLimits(TINY));
     h.createNamespaces(NS, "iothub-westus2", "iothub-westcentralus");
     f = new HubFixtures(h);
-    IoTHub hub = h.load("fixtures/hub-westus2.yaml", IoTHub.class);
-    RegistrySpec registry = new RegistrySpec();
-    registry.setShards(initialShards);
-    hub.getSpec().setRegistry(registry);
-    h.client().resource(hub).create();
-    f.awaitReady("contoso-hub");
+    f.createReadyHub("fixtures/hub-westus2.yaml", initialShards);
     westus2 = h.settings().regions().find("westus2").orElseThrow();
     westcentralus = h.settings().regions().find("westcentralus").orElseThrow();
   }
