@@ -136,41 +136,36 @@ interface ScaleTarget extends AutoCloseable {
 
     @Override
     public long apiRequests() {
-      long total = 0;
-      for (String line : cluster.admin().raw("/metrics").split("\n")) {
-        if (line.startsWith("apiserver_request_total{")) {
-          total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return total;
+      return sum(metric("apiserver_request_total{"), line -> true);
     }
 
     @Override
     public Requests requestsBesidesLeases() {
-      long all = 0;
-      long writes = 0;
-      for (String line : cluster.admin().raw("/metrics").split("\n")) {
-        if (!line.startsWith("apiserver_request_total{") || line.contains("resource=\"leases\"")) {
-          continue;
-        }
-        long n = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        all += n;
-        if (WRITE_VERB.matcher(line).find()) {
-          writes += n;
-        }
-      }
-      return new Requests(all, writes);
+      List<String> requests = metric("apiserver_request_total{");
+      java.util.function.Predicate<String> notLeases =
+          line -> !line.contains("resource=\"leases\"");
+      return new Requests(
+          sum(requests, notLeases),
+          sum(requests, notLeases.and(line -> WRITE_VERB.matcher(line).find())));
     }
 
     @Override
     public long storageBytes() {
-      long bytes = 0;
-      for (String line : cluster.admin().raw("/metrics").split("\n")) {
-        if (line.startsWith("apiserver_storage_size_bytes")) {
-          bytes += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return bytes;
+      return sum(metric("apiserver_storage_size_bytes"), line -> true);
+    }
+
+    /** The API server's metric lines that start with {@code name}, read now. */
+    private List<String> metric(String name) {
+      return java.util.Arrays.stream(cluster.admin().raw("/metrics").split("\n"))
+          .filter(line -> line.startsWith(name))
+          .toList();
+    }
+
+    private static long sum(List<String> lines, java.util.function.Predicate<String> passes) {
+      return lines.stream()
+          .filter(passes)
+          .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+          .sum();
     }
 
     private static final java.util.regex.Pattern WRITE_VERB =
