@@ -159,7 +159,7 @@ Checks across values that the schema cannot express, with messages that say what
 {{- fail "replicaCount > 1 needs leaderElection.enabled=true: without a leader, every replica would reconcile the same hubs" }}
 {{- end }}
 {{- range $id, $r := .Values.regions.overrides }}
-{{- if and $r.namespace (not (has $r.namespace $.Values.regions.namespaces)) }}
+{{- if and $r.namespace (not $r.cluster) (not (has $r.namespace $.Values.regions.namespaces)) }}
 {{- fail (printf "regions.overrides.%s.namespace is %s, which regions.namespaces does not list: the operator would have no rights there; add it to regions.namespaces" $id $r.namespace) }}
 {{- end }}
 {{- if and $r.pair (eq $r.pair $id) }}
@@ -198,6 +198,10 @@ application.properties of the operator, as a dict of key -> value (rendered sort
 {{- end }}
 {{- if $r.namespace }}
 {{- $_ := set $p (printf "iothub.regions.\"%s\".namespace" $id) $r.namespace }}
+{{- end }}
+{{- if $r.cluster }}
+{{- $_ := set $p (printf "iothub.regions.\"%s\".cluster.kubeconfig-secret" $id) $r.cluster.kubeconfigSecret }}
+{{- $_ := set $p (printf "iothub.regions.\"%s\".cluster.kubeconfig-key" $id) ($r.cluster.kubeconfigKey | default "kubeconfig") }}
 {{- end }}
 {{- end }}
 {{- $_ := set $p "iothub.cluster-domain" .Values.clusterDomain }}

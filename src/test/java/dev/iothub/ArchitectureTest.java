@@ -42,6 +42,8 @@ class ArchitectureTest {
         .definedBy("dev.iothub.operator.registry..")
         .layer("hub")
         .definedBy("dev.iothub.operator.hub..")
+        .layer("peer")
+        .definedBy("dev.iothub.operator.peer..")
         .layer("failover")
         .definedBy("dev.iothub.operator.failover..")
         .layer("config")
@@ -58,12 +60,15 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("controllers", "tools")
         .whereLayer("failover")
         .mayOnlyBeAccessedByLayers("config", "controllers", "tools")
+        .whereLayer("peer")
+        .mayOnlyBeAccessedByLayers("failover", "config", "controllers", "tools")
         .whereLayer("hub")
         .mayOnlyBeAccessedByLayers("failover", "config", "controllers", "tools")
         .whereLayer("registry")
-        .mayOnlyBeAccessedByLayers("hub", "failover", "config", "controllers", "tools")
+        .mayOnlyBeAccessedByLayers("hub", "peer", "failover", "config", "controllers", "tools")
         .whereLayer("leaves")
-        .mayOnlyBeAccessedByLayers("registry", "hub", "failover", "config", "controllers", "tools")
+        .mayOnlyBeAccessedByLayers(
+            "registry", "hub", "peer", "failover", "config", "controllers", "tools")
         .check(PRODUCTION);
   }
 

@@ -9,6 +9,7 @@ import dev.iothub.api.v1alpha1.LocationRef;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.QuotaStatus;
+import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.operator.failover.FailoverRules;
 import dev.iothub.operator.status.Conditions;
@@ -43,6 +44,7 @@ final class Views {
     row(out, "Current location", location(s.getCurrentLocation()));
     row(out, "Failover location", location(s.getFailoverLocation()));
     row(out, "Primary location", location(s.getPrimaryLocation()));
+    clusters(s, out);
     row(out, "Host name", s.getHostName());
     row(out, "Devices", devices(s));
     ActiveOperation op = s.getOperation();
@@ -76,6 +78,49 @@ final class Views {
     Condition ready = Conditions.find(s.getConditions(), "Ready").orElse(null);
     if (ready != null) {
       row(out, "Ready", ready.getStatus() + " (" + ready.getReason() + "): " + ready.getMessage());
+    }
+  }
+
+  /**
+   * Which cluster each region is in and whether it answers, when one is in another cluster: the
+   * operator's own cluster is "this cluster".
+   */
+  private static void clusters(IoTHubStatus s, PrintStream out) {
+    if (s.getRegionClusters() == null || s.getRegionClusters().isEmpty()) {
+      return;
+    }
+    Condition peer = Conditions.find(s.getConditions(), "PeerReachable").orElse(null);
+    LocationRef[] regions = {s.getCurrentLocation(), s.getFailoverLocation()};
+    String[] labels = {"Current cluster", "Failover cluster"};
+    for (int i = 0; i < regions.length; i++) {
+      LocationRef region = regions[i];
+      if (region == null) {
+        continue;
+      }
+      RegionClusterStatus c =
+          s.getRegionClusters().stream()
+              .filter(r -> region.getId().equals(r.getRegion()))
+              .findFirst()
+              .orElse(null);
+      String text;
+      if (c == null) {
+        text = "this cluster";
+      } else {
+        String name =
+            (c.getCluster() == null ? "?" : c.getCluster())
+                + (c.getServer() == null ? "" : " (" + c.getServer() + ")");
+        text =
+            Boolean.TRUE.equals(c.getReachable())
+                ? name + ", reachable since " + Times.happened(c.getSince())
+                : name
+                    + ", NOT reachable since "
+                    + Times.happened(c.getSince())
+                    + " ("
+                    + c.getReason()
+                    + ")"
+                    + (peer == null || peer.getMessage() == null ? "" : ": " + peer.getMessage());
+      }
+      row(out, labels[i], text);
     }
   }
 

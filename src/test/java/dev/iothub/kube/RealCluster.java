@@ -70,17 +70,91 @@ public final class RealCluster {
           ? Project.path(".tools/kubectl/kubectl").toString()
           : "kubectl";
 
+  /** The kubeconfig of a second cluster for the tests across clusters, on a user's machine. */
+  public static final String PEER_VARIABLE = "IOTHUB_TEST_PEER_KUBECONFIG";
+
   private static RealCluster shared;
   private static String skipped;
 
   private final Path kubeconfig;
   private final KubernetesClient admin;
   private final boolean disposable;
+  // The control-plane.sh instance, or null for a cluster a user named.
+  private final String instance;
 
   private RealCluster(Path kubeconfig, boolean disposable) {
+    this(kubeconfig, disposable, disposable ? INSTANCE : null);
+  }
+
+  private RealCluster(Path kubeconfig, boolean disposable, String instance) {
     this.kubeconfig = kubeconfig;
     this.disposable = disposable;
+    this.instance = instance;
     this.admin = new KubernetesClientBuilder().withConfig(config(kubeconfig)).build();
+  }
+
+  /**
+   * A second cluster, independent of {@link #get}'s, for the tests across clusters: another control
+   * plane of {@code control-plane.sh} (instance {@code <instance>-<name>}, fresh), or the cluster
+   * of the kubeconfig {@code IOTHUB_TEST_PEER_KUBECONFIG} names beside a user's {@code
+   * IOTHUB_TEST_KUBECONFIG}. Skips the calling test class when there is none. {@link #stop} ends
+   * it; the JVM's exit does too.
+   */
+  public static RealCluster peer(String name) {
+    RealCluster main = get();
+    if (!main.disposable) {
+      String named = System.getenv(PEER_VARIABLE);
+      Assumptions.assumeTrue(
+          named != null && !named.isBlank(),
+          "tests across clusters need a second cluster: set "
+              + PEER_VARIABLE
+              + " beside "
+              + VARIABLE);
+      return new RealCluster(Path.of(named), false, null);
+    }
+    String peerInstance = INSTANCE + "-" + name;
+    controlPlane("down", peerInstance);
+    String up = controlPlane("up", peerInstance);
+    String[] lines = up.strip().split("\n");
+    String last = lines[lines.length - 1];
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> controlPlane("down", peerInstance)));
+    return new RealCluster(
+        Path.of(last.substring("export KUBECONFIG=".length())), true, peerInstance);
+  }
+
+  /** Stops a cluster of {@link #peer} and deletes its data. */
+  public void stop() {
+    admin.close();
+    if (instance != null && !instance.equals(INSTANCE)) {
+      controlPlane("down", instance);
+    }
+  }
+
+  /**
+   * Freezes the API server's process (SIGSTOP): it still accepts connections and answers nothing,
+   * as behind a network partition. {@link #thawApiServer} lets it go on with its data intact.
+   */
+  public void freezeApiServer() {
+    signalApiServer("-STOP");
+  }
+
+  public void thawApiServer() {
+    signalApiServer("-CONT");
+  }
+
+  private void signalApiServer(String signal) {
+    Assumptions.assumeTrue(instance != null, "needs a control plane of control-plane.sh");
+    String cache =
+        System.getenv()
+            .getOrDefault(
+                "KUBE_CACHE", System.getenv().getOrDefault("TMPDIR", "/tmp") + "/iothub-kube");
+    try {
+      String pid = Files.readString(Path.of(cache, instance, "apiserver.pid")).strip();
+      Helm.Result r = Helm.exec(List.of("kill", signal, pid), Project.DIR, Map.of());
+      assertThat(r.ok()).as(r.describe()).isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The cluster of this test run; skips the calling test class when there is none. */
@@ -129,8 +203,12 @@ public final class RealCluster {
   }
 
   private static String controlPlane(String command) {
+    return controlPlane(command, INSTANCE);
+  }
+
+  private static String controlPlane(String command, String instance) {
     Helm.Result r =
-        Helm.exec(List.of(CONTROL_PLANE.toString(), command, INSTANCE), Project.DIR, Map.of());
+        Helm.exec(List.of(CONTROL_PLANE.toString(), command, instance), Project.DIR, Map.of());
     if (!r.ok()) {
       throw new IllegalStateException("control-plane.sh " + command + " failed:\n" + r.describe());
     }

@@ -11,6 +11,7 @@ import dev.iothub.operator.controller.FailoverRequestReconciler;
 import dev.iothub.operator.controller.IoTHubReconciler;
 import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.peer.PeerClusters;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheus.PrometheusConfig;
@@ -107,7 +108,12 @@ public final class OperatorHarness implements AutoCloseable {
   private static List<Object> allReconcilers(OperatorHarness h) {
     return List.of(
         new IoTHubReconciler(
-            h.settings, h.clock, h.metrics, (hub, region) -> h.probe.probe(hub, region)),
+            h.settings,
+            h.clock,
+            h.metrics,
+            (hub, region) -> h.probe.probe(hub, region),
+            new PeerClusters(
+                h.client(), "default", Duration.ofSeconds(2), Duration.ofSeconds(10), h.clock)),
         new FailoverRequestReconciler(h.clock),
         new DeviceReconciler(h.settings, h.clock),
         new DeviceImportReconciler(h.settings, h.clock));

@@ -21,7 +21,12 @@ public enum HubReason {
    * An object the hub needs (its endpoint Service, a Secret, a broker object) exists under the
    * hub's name but was not made for this hub; the operator leaves it untouched.
    */
-  NameConflict;
+  NameConflict,
+  /**
+   * The hub's current region is in another cluster: the operator of that cluster serves it, and
+   * this one runs nothing for the hub.
+   */
+  RunsInAnotherCluster;
 
   /** Whether this Ready reason leaves a failover something to do (the hub can serve elsewhere). */
   public boolean failoverCures() {

@@ -4,6 +4,11 @@ package dev.iothub.api.v1alpha1;
 public enum HubState {
   Provisioning,
   Active,
+  /**
+   * The hub runs in a region of another cluster; this cluster keeps a copy of its registry, which a
+   * failover here promotes when that cluster is lost.
+   */
+  Standby,
   FailingOver,
   FailingBack,
   Failed

@@ -1,5 +1,6 @@
 package dev.iothub.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -15,7 +16,9 @@ public class IoTHubStatus {
   @JsonPropertyDescription("The metadata.generation that this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Provisioning, Active, FailingOver, FailingBack or Failed.")
+  @JsonPropertyDescription(
+      "Provisioning, Active, Standby (the hub runs in another cluster), FailingOver, FailingBack or"
+          + " Failed.")
   private HubState state;
 
   @JsonPropertyDescription("Where the hub was created (spec.location).")
@@ -33,6 +36,19 @@ public class IoTHubStatus {
   @JsonPropertyDescription(
       "Stable DNS name of the hub's MQTT endpoint; it does not change on failover.")
   private String hostName;
+
+  @JsonPropertyDescription(
+      "Raised by each failover across clusters. Of two clusters that both say they serve the hub,"
+          + " the one with the lower epoch stands down when it sees the other (a cluster that comes"
+          + " back after an outage). Absent (0) until the first such failover.")
+  private Long epoch;
+
+  @JsonPropertyDescription(
+      "The hub's regions whose namespace is in another Kubernetes cluster: that cluster, and"
+          + " whether it answers. Absent when both regions are in the operator's own cluster.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @Size(max = 2)
+  private List<RegionClusterStatus> regionClusters = new ArrayList<>();
 
   @JsonPropertyDescription("The device registry: record count and checksum.")
   private RegistryStatus registry;
@@ -62,7 +78,9 @@ public class IoTHubStatus {
   private String message;
 
   @SchemaFrom(type = ConditionSchema.List.class)
-  @JsonPropertyDescription("Ready and OperationInProgress conditions.")
+  @JsonPropertyDescription(
+      "Ready and OperationInProgress conditions; PeerReachable when a region is in another"
+          + " cluster.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -103,6 +121,28 @@ public class IoTHubStatus {
 
   public void setFailoverLocation(LocationRef failoverLocation) {
     this.failoverLocation = failoverLocation;
+  }
+
+  public Long getEpoch() {
+    return epoch;
+  }
+
+  public void setEpoch(Long epoch) {
+    this.epoch = epoch;
+  }
+
+  /** The epoch, 0 when absent. */
+  @JsonIgnore
+  public long epochOrZero() {
+    return epoch == null ? 0 : epoch;
+  }
+
+  public List<RegionClusterStatus> getRegionClusters() {
+    return regionClusters;
+  }
+
+  public void setRegionClusters(List<RegionClusterStatus> regionClusters) {
+    this.regionClusters = regionClusters;
   }
 
   public String getHostName() {

@@ -31,6 +31,11 @@ public enum RequestReason {
   StepDeadlineExceeded,
   /** The MQTT probe of the target's brokers failed. */
   ProbeFailed,
+  /**
+   * The target region is in another cluster, or the hub runs in another cluster: this operator
+   * version fails over only between namespaces of its own cluster.
+   */
+  TargetInAnotherCluster,
   /** The operator failed to report the request in a way it retries; the message says what. */
   OperatorError
 }

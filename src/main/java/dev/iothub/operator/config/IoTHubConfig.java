@@ -112,6 +112,35 @@ public interface IoTHubConfig {
     Optional<String> pair();
 
     Optional<String> namespace();
+
+    /** The other cluster whose namespace backs the region; unset for the operator's own. */
+    Optional<Cluster> cluster();
+  }
+
+  /** Another cluster, reached with the kubeconfig of a Secret (read when used, never logged). */
+  interface Cluster {
+    /** Name of the Secret that holds the kubeconfig. */
+    String kubeconfigSecret();
+
+    /** Key of the kubeconfig in the Secret. */
+    @WithDefault("kubeconfig")
+    String kubeconfigKey();
+
+    /** Namespace of the Secret; the operator's own (POD_NAMESPACE) when unset. */
+    Optional<String> kubeconfigSecretNamespace();
+  }
+
+  Peer peer();
+
+  /** How the operator checks the clusters of regions that are not its own. */
+  interface Peer {
+    /** How often a hub with a region in another cluster checks that cluster. */
+    @WithDefault("PT15S")
+    Duration probeInterval();
+
+    /** Connect and request timeout of a call to another cluster. */
+    @WithDefault("PT5S")
+    Duration timeout();
   }
 
   interface Failover {

@@ -4,6 +4,8 @@ import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.failover.FailoverPolicy;
 import dev.iothub.operator.failover.MqttBrokerProbe;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.peer.PeerClusters;
+import dev.iothub.operator.region.ClusterRef;
 import dev.iothub.operator.region.RegionCatalog;
 import dev.iothub.operator.region.RegionOverride;
 import dev.iothub.operator.registry.DeviceImportFile;
@@ -43,7 +45,19 @@ public class OperatorBeans {
         .regions()
         .forEach(
             (id, r) ->
-                overrides.put(id, new RegionOverride(r.displayName(), r.pair(), r.namespace())));
+                overrides.put(
+                    id,
+                    new RegionOverride(
+                        r.displayName(),
+                        r.pair(),
+                        r.namespace(),
+                        r.cluster()
+                            .map(
+                                c ->
+                                    new ClusterRef(
+                                        c.kubeconfigSecret(),
+                                        c.kubeconfigKey(),
+                                        c.kubeconfigSecretNamespace())))));
     IoTHubConfig.Failover f = config.failover();
     if (config.historyLimit() < 1 || config.historyLimit() > IoTHubConfig.MAX_HISTORY_LIMIT) {
       // Each record is bounded; their number bounds the hub's status under the object size limit.
@@ -140,6 +154,23 @@ public class OperatorBeans {
     return config.probe().enabled().orElse(inCluster)
         ? new MqttBrokerProbe(client, config.clusterDomain(), config.probe().timeout())
         : BrokerProbe.disabled();
+  }
+
+  /** Reaches the clusters of regions in other clusters through their kubeconfig Secrets. */
+  @Produces
+  @Singleton
+  PeerClusters peers(IoTHubConfig config, KubernetesClient client, Clock clock) {
+    // The chart's downward API gives the pod its namespace; outside a pod, the kubeconfig's.
+    String namespace = System.getenv("POD_NAMESPACE");
+    if (namespace == null || namespace.isBlank()) {
+      namespace = client.getNamespace() == null ? "default" : client.getNamespace();
+    }
+    return new PeerClusters(
+        client, namespace, config.peer().timeout(), config.peer().probeInterval(), clock);
+  }
+
+  void closePeers(@jakarta.enterprise.inject.Disposes PeerClusters peers) {
+    peers.close();
   }
 
   /** The playground (no cluster) moves its clock forward to play the one-hour wait. */

@@ -6,6 +6,7 @@ import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
+import dev.iothub.operator.failover.ClusterEpochs;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.failover.OperationHistory;
 import dev.iothub.operator.failover.OperationRunner;
@@ -13,6 +14,9 @@ import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.objects.NameConflictException;
+import dev.iothub.operator.peer.PeerClusters;
+import dev.iothub.operator.peer.PeerMirror;
+import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryGrowth;
@@ -28,7 +32,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,6 +53,8 @@ final class HubPass {
   private final Condition readyBefore;
   private final Instant now;
   private final OperationRunner runner;
+  private final PeerClusters peers;
+  private boolean checksPeers;
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private final boolean hadOperation;
   private IoTHub hub;
@@ -63,8 +71,10 @@ final class HubPass {
       OperatorSettings settings,
       Clock clock,
       OperatorMetrics metrics,
-      BrokerProbe probe) {
+      BrokerProbe probe,
+      PeerClusters peers) {
     this.hub = hub;
+    this.peers = peers;
     this.client = client;
     this.rollout = rollout;
     this.settings = settings;
@@ -111,6 +121,61 @@ final class HubPass {
     }
     status.locations(resolution.locations(), rollout.hostName(hub));
     return true;
+  }
+
+  /**
+   * Checks the clusters of the hub's regions that are in other clusters and reports them (nothing
+   * for a hub whose regions are both in this cluster). Before the requests are taken: the rules
+   * refuse a failover to another cluster from what this reports.
+   */
+  boolean checkPeers(HubLocations locations) {
+    Map<Region, PeerReach> reaches = new LinkedHashMap<>();
+    boolean stoodDown = false;
+    if (locations != null) {
+      for (Region region : List.of(locations.primary(), locations.secondary())) {
+        if (region.inAnotherCluster()) {
+          PeerReach reach = peers.reach(region);
+          reaches.put(region, reach);
+          if (reach.reachable()) {
+            stoodDown |= standDownFor(region, reach);
+          }
+        }
+      }
+    }
+    checksPeers = !reaches.isEmpty();
+    status.regionClusters(reaches);
+    return stoodDown;
+  }
+
+  /** Follows the other cluster when it serves the hub at a higher epoch (see ClusterEpochs). */
+  private boolean standDownFor(Region region, PeerReach reach) {
+    long before = status.status().epochOrZero();
+    boolean stoodDown =
+        peers
+            .peerHub(region, hub)
+            .map(peer -> ClusterEpochs.followPeer(status.status(), peer, region))
+            .orElse(false);
+    if (stoodDown) {
+      String message =
+          "The hub serves in "
+              + region.displayName()
+              + ", in cluster "
+              + reach.cluster()
+              + ", at epoch "
+              + status.status().getEpoch()
+              + ", higher than this cluster's "
+              + before
+              + ": this cluster stands down. Its brokers scale to 0 and its registry is replaced by"
+              + " a copy of that cluster's; changes made here since the failover are not kept.";
+      afterWrite.add(
+          written -> events.record(written, EventRecorder.WARNING, "StoodDown", message));
+    }
+    return stoodDown;
+  }
+
+  /** Whether the hub has a region in another cluster, which the next passes must check again. */
+  boolean checksPeers() {
+    return checksPeers;
   }
 
   /**
@@ -264,6 +329,22 @@ final class HubPass {
       HubLocations locations,
       HubRollout.Observed observed,
       List<Secret> regionSecrets) {
+    if (locations.current().inAnotherCluster()) {
+      // This cluster stands by: it pulls its copy from the cluster that serves the hub.
+      RegistryStatus pulled =
+          new PeerMirror(client, peers)
+              .pull(hub, locations.current(), locations.failover(), regionSecrets, now);
+      String at = pulled.getStandbySyncedAt();
+      metrics.hubObserved(
+          hub,
+          pulled.getDevices() == null ? 0 : pulled.getDevices(),
+          at == null
+              ? -1
+              : pulled.getStandbyError() == null
+                  ? 0
+                  : Math.max(0, Duration.between(Timestamps.parse(at), now).toSeconds()));
+      return pulled;
+    }
     RegistryStatus registry =
         new RegistryMirror(client)
             .observe(

@@ -7,6 +7,7 @@ import dev.iothub.operator.failover.BrokerProbe;
 import dev.iothub.operator.hub.HubMemory;
 import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
+import dev.iothub.operator.peer.PeerClusters;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.registry.RegistryFence;
 import dev.iothub.operator.status.Conditions;
@@ -52,12 +53,18 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final BrokerProbe probe;
+  private final PeerClusters peers;
   // What passes before read (hub namespace Secrets, region namespaces): an idle pass need not.
   private final HubMemory memory;
 
   public IoTHubReconciler(
-      OperatorSettings settings, Clock clock, OperatorMetrics metrics, BrokerProbe probe) {
+      OperatorSettings settings,
+      Clock clock,
+      OperatorMetrics metrics,
+      BrokerProbe probe,
+      PeerClusters peers) {
     this.settings = settings;
+    this.peers = peers;
     this.clock = clock;
     this.metrics = metrics;
     this.probe = probe;
@@ -76,11 +83,31 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
     // and the retry runs a fresh pass.
     IoTHub hub = StatusDiff.copy(cached, IoTHub.class);
     HubPass pass =
-        new HubPass(hub, context.getClient(), rollout(context), settings, clock, metrics, probe);
+        new HubPass(
+            hub, context.getClient(), rollout(context), settings, clock, metrics, probe, peers);
+    UpdateControl<IoTHub> control = run(hub, pass, cached, context);
+    if (!pass.checksPeers()) {
+      return control;
+    }
+    // Nothing wakes a hub when another cluster stops (or starts) answering: it checks again.
+    long every = peers.probeInterval().toMillis();
+    return control.getScheduleDelay().filter(d -> d <= every).isPresent()
+        ? control
+        : control.rescheduleAfter(every);
+  }
+
+  private UpdateControl<IoTHub> run(
+      IoTHub hub, HubPass pass, IoTHub cached, Context<IoTHub> context) {
     HubLocations.Resolution resolution = HubLocations.resolve(hub, settings.regions());
+    if (pass.checkPeers(resolution.locations())) {
+      // Another cluster serves the hub at a higher epoch: this pass already stands by.
+      resolution = HubLocations.resolve(pass.status().view(), settings.regions());
+    }
     boolean located = pass.locate(resolution);
     List<Secret> regionSecrets = context.getSecondaryResources(Secret.class).stream().toList();
-    if (located && pass.growRegistry(resolution.locations(), regionSecrets)) {
+    // The registry of a hub served by another cluster grows there.
+    boolean servedHere = located && !resolution.locations().current().inAnotherCluster();
+    if (servedHere && pass.growRegistry(resolution.locations(), regionSecrets)) {
       HubCaches.remember(context, cached, pass.accept());
       return UpdateControl.<IoTHub>noUpdate().rescheduleAfter(1);
     }

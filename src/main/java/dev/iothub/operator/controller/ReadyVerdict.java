@@ -17,6 +17,18 @@ record ReadyVerdict(boolean ready, HubReason reason, String message) {
       HubState state,
       Region serving,
       boolean available) {
+    if (locations.current().inAnotherCluster()) {
+      return new ReadyVerdict(
+          false,
+          HubReason.RunsInAnotherCluster,
+          "The hub runs in "
+              + locations.current().displayName()
+              + ", in another cluster (status.regionClusters), whose operator serves it. This"
+              + " cluster keeps a copy of its registry in "
+              + locations.failover().displayName()
+              + " (status.registry.standbySyncedAt); a FailoverRequest here promotes it when that"
+              + " cluster is lost.");
+    }
     if (!currentExists && state != null && state != HubState.Provisioning) {
       return new ReadyVerdict(
           false,
@@ -29,8 +41,9 @@ record ReadyVerdict(boolean ready, HubReason reason, String message) {
               + locations.failover().displayName()
               + " with a FailoverRequest.");
     }
-    if (!missing.isEmpty()) {
-      return new ReadyVerdict(false, HubReason.RegionNamespaceMissing, missingMessage(missing));
+    List<Region> missingHere = missing.stream().filter(r -> !r.inAnotherCluster()).toList();
+    if (!missingHere.isEmpty()) {
+      return new ReadyVerdict(false, HubReason.RegionNamespaceMissing, missingMessage(missingHere));
     }
     if (!available) {
       return new ReadyVerdict(

@@ -5,9 +5,11 @@ import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.LocationRef;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.QuotaStatus;
+import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.status.Conditions;
@@ -25,6 +27,19 @@ import java.util.Optional;
  */
 public final class FailoverRules {
   private FailoverRules() {}
+
+  /** PeerReachable's reason when a cluster does not answer (not a refusal). */
+  private static final String UNREACHABLE = "PeerUnreachable";
+
+  /** The cluster of a region of the hub that is in another cluster; empty for this cluster's. */
+  private static Optional<RegionClusterStatus> clusterOf(IoTHubStatus status, LocationRef region) {
+    if (status == null || region == null || status.getRegionClusters() == null) {
+      return Optional.empty();
+    }
+    return status.getRegionClusters().stream()
+        .filter(r -> Objects.equals(r.getRegion(), region.getId()))
+        .findFirst();
+  }
 
   public static OperationType typeOf(IoTHubStatus status) {
     boolean inPrimary =
@@ -109,10 +124,54 @@ public final class FailoverRules {
           RequestReason.NotPaired,
           hubName + " has no failover location: " + ready.map(Condition::getMessage).orElse(""));
     }
-    if (status == null
-        || status.getState() != HubState.Active
-        || readyReason == null
-        || !readyReason.failoverCures()) {
+    // The standby of a hub served by another cluster promotes its copy, but only when that
+    // cluster does not answer: a planned handover across clusters is not built yet.
+    Optional<RegionClusterStatus> servingCluster =
+        clusterOf(status, status == null ? null : status.getCurrentLocation());
+    boolean promotesCopy =
+        readyReason == HubReason.RunsInAnotherCluster
+            && servingCluster.map(c -> UNREACHABLE.equals(c.getReason())).orElse(false);
+    if (readyReason == HubReason.RunsInAnotherCluster && !promotesCopy) {
+      return Decision.refuse(
+          RequestReason.TargetInAnotherCluster,
+          hubName
+              + " runs in "
+              + status.getCurrentLocation().getDisplayName()
+              + servingCluster.map(c -> ", in cluster " + c.getCluster()).orElse("")
+              + ", which "
+              + servingCluster
+                  .map(
+                      c ->
+                          Boolean.TRUE.equals(c.getReachable())
+                              ? "answers. A planned handover across clusters (fence, copy the last"
+                                  + " changes, switch) is not built yet, so this cluster promotes"
+                                  + " its copy only when that cluster is lost."
+                              : "refused this operator's credentials ("
+                                  + c.getReason()
+                                  + "): that is no outage, and nothing is promoted on it. See"
+                                  + " the hub's PeerReachable condition.")
+                  .orElse("is in another cluster."));
+    }
+    Optional<RegionClusterStatus> targetElsewhere =
+        clusterOf(status, status == null ? null : status.getFailoverLocation());
+    if (targetElsewhere.isPresent()) {
+      return Decision.refuse(
+          RequestReason.TargetInAnotherCluster,
+          "The failover location of "
+              + hubName
+              + ", "
+              + status.getFailoverLocation().getDisplayName()
+              + ", is in cluster "
+              + targetElsewhere.get().getCluster()
+              + ": create the FailoverRequest in that cluster, whose operator promotes its copy"
+              + " only while this cluster does not answer it (a planned handover across clusters"
+              + " is not built yet).");
+    }
+    if (!promotesCopy
+        && (status == null
+            || status.getState() != HubState.Active
+            || readyReason == null
+            || !readyReason.failoverCures())) {
       return Decision.refuse(
           RequestReason.HubNotReady,
           hubName

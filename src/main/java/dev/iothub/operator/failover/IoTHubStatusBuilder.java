@@ -1,20 +1,27 @@
 package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
+import dev.iothub.api.v1alpha1.LocationRef;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
+import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.region.HubLocations;
+import dev.iothub.operator.region.Region;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.Messages;
 import dev.iothub.operator.status.StatusDiff;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a hub's status from the stored one: sets the facts of this reconciliation and derives the
@@ -24,6 +31,7 @@ public final class IoTHubStatusBuilder {
   public static final String READY = "Ready";
   public static final String OPERATION_IN_PROGRESS = "OperationInProgress";
   public static final String BROKER_PROBE = "BrokerProbe";
+  public static final String PEER_REACHABLE = "PeerReachable";
 
   /** Reason of OperationInProgress while the current step retries an error. */
   public static final String STEP_RETRYING = "StepRetrying";
@@ -87,6 +95,55 @@ public final class IoTHubStatusBuilder {
     return this;
   }
 
+  /**
+   * The clusters of the hub's regions that are in other clusters and whether they answer, with the
+   * PeerReachable condition (False as soon as one does not). {@code since} moves only when a
+   * region's reachability changes; with no such region, both are removed.
+   */
+  public IoTHubStatusBuilder regionClusters(Map<Region, PeerReach> reaches) {
+    if (reaches.isEmpty()) {
+      status.setRegionClusters(new ArrayList<>());
+      Conditions.remove(conditions(), PEER_REACHABLE);
+      return this;
+    }
+    List<RegionClusterStatus> before =
+        status.getRegionClusters() == null ? List.of() : status.getRegionClusters();
+    List<RegionClusterStatus> now = new ArrayList<>();
+    PeerReach shown = null;
+    for (Map.Entry<Region, PeerReach> e : reaches.entrySet()) {
+      PeerReach reach = e.getValue();
+      RegionClusterStatus r = new RegionClusterStatus();
+      r.setRegion(e.getKey().id());
+      r.setCluster(reach.cluster());
+      r.setServer(reach.server());
+      r.setKubeconfigSecret(reach.secret());
+      r.setReachable(reach.reachable());
+      r.setReason(reach.verdict().name());
+      r.setSince(
+          before.stream()
+              .filter(b -> e.getKey().id().equals(b.getRegion()))
+              .filter(b -> Boolean.valueOf(reach.reachable()).equals(b.getReachable()))
+              .map(RegionClusterStatus::getSince)
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElse(Timestamps.format(this.now)));
+      now.add(r);
+      if (shown == null || (shown.reachable() && !reach.reachable())) {
+        shown = reach;
+      }
+    }
+    status.setRegionClusters(now);
+    Conditions.set(
+        conditions(),
+        PEER_REACHABLE,
+        shown.reachable(),
+        shown.verdict().name(),
+        Messages.bounded(shown.message()),
+        generation(),
+        this.now);
+    return this;
+  }
+
   public Condition readyCondition() {
     return Conditions.find(conditions(), READY).orElse(null);
   }
@@ -127,6 +184,9 @@ public final class IoTHubStatusBuilder {
     if (op != null) {
       return op.getType() == OperationType.Failover ? HubState.FailingOver : HubState.FailingBack;
     }
+    if (standsBy()) {
+      return HubState.Standby;
+    }
     boolean wasActive = status.getState() != null && status.getState() != HubState.Provisioning;
     return wasActive || Conditions.isTrue(conditions(), READY)
         ? HubState.Active
@@ -142,6 +202,9 @@ public final class IoTHubStatusBuilder {
     ActiveOperation op = status.getOperation();
     if (op != null) {
       return inProgress(op);
+    }
+    if (standsBy()) {
+      return name + " stands by in this cluster. " + ready.getMessage();
     }
     String where =
         status.getCurrentLocation() == null ? "" : status.getCurrentLocation().getDisplayName();
@@ -208,6 +271,17 @@ public final class IoTHubStatusBuilder {
         + op.getSource().getDisplayName()
         + ". Last error: "
         + op.getLastError();
+  }
+
+  /** The hub runs in another cluster, and this one keeps its standby copy. */
+  private boolean standsBy() {
+    Condition ready = readyCondition();
+    LocationRef current = status.getCurrentLocation();
+    return ready != null
+        && HubReason.RunsInAnotherCluster.name().equals(ready.getReason())
+        && current != null
+        && status.getRegionClusters() != null
+        && status.getRegionClusters().stream().anyMatch(r -> current.getId().equals(r.getRegion()));
   }
 
   private static String banner(OperationType type) {

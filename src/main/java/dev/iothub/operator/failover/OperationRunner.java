@@ -1,6 +1,7 @@
 package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.OperationRecord;
@@ -306,6 +307,16 @@ public final class OperationRunner {
     s.setCurrentLocation(op.getTarget());
     s.setFailoverLocation(op.getSource());
     s.setOperation(null);
+    if (regions.find(op.getSource().getId()).filter(Region::inAnotherCluster).isPresent()) {
+      // The other cluster, when it answers again, sees this higher epoch and stands down.
+      s.setEpoch(ClusterEpochs.promoted(s));
+      // ActivatingTarget found the brokers here available: the verdict of the standby days
+      // (RunsInAnotherCluster) no longer speaks for the hub, in this banner or after it.
+      status.ready(
+          true,
+          HubReason.BrokerAvailable.name(),
+          "The broker in " + op.getTarget().getDisplayName() + " is available.");
+    }
     OperationHistory.append(s, record, now);
     String banner = status.build().getMessage();
     afterWrite.add(

@@ -49,6 +49,10 @@ public final class RegionBrokers {
    * still holds an object of ours in it (see {@link HubMemory}).
    */
   public boolean namespaceExists(Region region) {
+    if (region.inAnotherCluster()) {
+      // A namespace of the same name here is not the region's: nothing of it is written here.
+      return false;
+    }
     return namespaces.computeIfAbsent(region.namespace(), this::readNamespace);
   }
 
@@ -72,6 +76,9 @@ public final class RegionBrokers {
 
   /** True when the region's broker Deployment runs the desired replicas, all updated and ready. */
   public boolean isAvailable(IoTHub hub, Region region, int replicas) {
+    if (region.inAnotherCluster()) {
+      return false; // that cluster's operator knows; nothing of it is read here
+    }
     Deployment d = reads.get(Deployment.class, region.namespace(), HubNames.broker(hub));
     if (d == null || !Objects.equals(d.getSpec().getReplicas(), replicas)) {
       return false;
@@ -98,6 +105,9 @@ public final class RegionBrokers {
    * namespace (another uid) stays.
    */
   public void deleteAll(IoTHub hub, Region region) {
+    if (region.inAnotherCluster()) {
+      return;
+    }
     String ns = region.namespace();
     deleteOurs(hub, client.apps().deployments().inNamespace(ns));
     deleteOurs(hub, client.services().inNamespace(ns));

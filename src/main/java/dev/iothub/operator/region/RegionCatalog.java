@@ -65,7 +65,11 @@ public final class RegionCatalog {
                   : base != null ? base.pairId() : Optional.empty();
           String namespace =
               o.namespace().orElse(namespaceTemplate.replace(REGION_PLACEHOLDER, id));
-          result.put(id, new Region(id, displayName, pair, namespace));
+          Optional<ClusterRef> cluster =
+              o.cluster().isPresent()
+                  ? o.cluster()
+                  : base != null ? base.cluster() : Optional.empty();
+          result.put(id, new Region(id, displayName, pair, namespace, cluster));
         });
     for (Region r : result.values()) {
       // Ids and display names land in hub and request statuses, whose CRDs bound them.
@@ -94,6 +98,17 @@ public final class RegionCatalog {
               });
       if (r.pairId().filter(r.id()::equals).isPresent()) {
         throw new IllegalArgumentException("region '" + r.id() + "' cannot be its own pair");
+      }
+      if (r.inAnotherCluster()
+          && r.pairId().map(result::get).filter(Region::inAnotherCluster).isPresent()) {
+        // The operator acts on the region of its own cluster; with neither, no operator would.
+        throw new IllegalArgumentException(
+            "region '"
+                + r.id()
+                + "' and its pair '"
+                + r.pairId().get()
+                + "' are both in other clusters; one region of a pair must be in the operator's"
+                + " own cluster");
       }
     }
     return new RegionCatalog(result);

@@ -54,7 +54,10 @@ public final class HubRegistry {
     this.limits = limits;
   }
 
-  /** The registry of a hub that runs somewhere; empty while the hub is not provisioned. */
+  /**
+   * The registry of a hub that runs somewhere; empty while the hub is not provisioned, and when it
+   * runs in another cluster.
+   */
   public static Optional<HubRegistry> of(IoTHub hub, RegionCatalog regions) {
     return of(hub, regions, ShardLimits.DEFAULTS);
   }
@@ -65,7 +68,10 @@ public final class HubRegistry {
       return Optional.empty();
     }
     HubLocations locations = HubLocations.resolve(hub, regions).locations();
-    return Optional.ofNullable(locations).map(l -> new HubRegistry(hub, l.current(), limits));
+    // A hub that runs in another cluster keeps its registry there, written by that operator.
+    return Optional.ofNullable(locations)
+        .filter(l -> !l.current().inAnotherCluster())
+        .map(l -> new HubRegistry(hub, l.current(), limits));
   }
 
   public Region region() {

@@ -31,10 +31,28 @@ import java.util.function.LongConsumer;
 public final class RegistryMigration {
   private final KubernetesClient client;
   private final RegistryStore store;
+  // Where the source's shards are read, and the hub they belong to there (null: the same hub).
+  private final RegistryStore sourceStore;
+  private final IoTHub sourceHub;
 
   public RegistryMigration(KubernetesClient client) {
     this.client = client;
     this.store = new RegistryStore(client);
+    this.sourceStore = store;
+    this.sourceHub = null;
+  }
+
+  /**
+   * Copies from another cluster: the source's shards are read with {@code sourceClient}, and belong
+   * to {@code sourceHub}, the same hub as that cluster stores it (another uid). Writes stay in this
+   * cluster.
+   */
+  public RegistryMigration(
+      KubernetesClient client, KubernetesClient sourceClient, IoTHub sourceHub) {
+    this.client = client;
+    this.store = new RegistryStore(client);
+    this.sourceStore = new RegistryStore(sourceClient);
+    this.sourceHub = sourceHub;
   }
 
   /**
@@ -125,7 +143,10 @@ public final class RegistryMigration {
       Instant now,
       LongConsumer placed) {
     int index = RegistryStore.indexOf(planned != null ? planned : existing);
-    Secret full = planned == null ? null : store.fetch(hub, source, planned);
+    Secret full =
+        planned == null
+            ? null
+            : sourceStore.fetch(sourceHub == null ? hub : sourceHub, source, planned);
     if (full == null) {
       // Not in the source (any more): the target holds no such shard either.
       if (existing != null) {

@@ -125,7 +125,7 @@ public final class RegistryMirror {
   }
 
   /** The region's registry shards among the hub's region Secrets, by index. */
-  private static Map<Integer, Secret> byIndex(List<Secret> secrets, Region region) {
+  public static Map<Integer, Secret> byIndex(List<Secret> secrets, Region region) {
     Map<Integer, Secret> shards = new TreeMap<>();
     inRegion(secrets, region)
         .filter(

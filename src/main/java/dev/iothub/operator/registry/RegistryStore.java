@@ -486,6 +486,8 @@ public final class RegistryStore {
             .withName(source.getMetadata().getName())
             .withNamespace(target.namespace())
             .withLabels(new LinkedHashMap<>(source.getMetadata().getLabels()))
+            // The hub's own identity: a copy from another cluster carries that cluster's uid.
+            .addToLabels(HubNames.ownerLabels(hub))
             .addToLabels(HubNames.REGION, target.id())
             .withAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()))
             .addToAnnotations(SYNCED_AT, Timestamps.format(now))

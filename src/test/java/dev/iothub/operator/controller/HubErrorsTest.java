@@ -23,7 +23,8 @@ class HubErrorsTest {
           OperatorSettings.defaults(),
           Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
           new OperatorMetrics(new SimpleMeterRegistry()),
-          BrokerProbe.disabled());
+          BrokerProbe.disabled(),
+          null);
 
   private static IoTHub hub() {
     IoTHub hub = new IoTHub();

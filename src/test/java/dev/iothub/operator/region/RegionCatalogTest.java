@@ -325,4 +325,34 @@ class RegionCatalogTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("region 'lab' cannot be its own pair");
   }
+
+  @Test
+  void aRegionCanBeInAnotherClusterButNotTogetherWithItsPair() {
+    RegionCatalog catalog =
+        RegionCatalog.build(
+            RegionCatalog.DEFAULT_NAMESPACE_TEMPLATE,
+            Map.of(
+                "eastus",
+                new RegionOverride(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(ClusterRef.secret("east-kubeconfig")))));
+    assertThat(catalog.find("eastus").orElseThrow().inAnotherCluster()).isTrue();
+    assertThat(catalog.find("eastus").orElseThrow().namespace()).isEqualTo("iothub-eastus");
+    assertThat(catalog.find("westus").orElseThrow().inAnotherCluster()).isFalse();
+
+    RegionOverride elsewhere =
+        new RegionOverride(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(ClusterRef.secret("other")));
+    assertThatThrownBy(
+            () ->
+                RegionCatalog.build(
+                    RegionCatalog.DEFAULT_NAMESPACE_TEMPLATE,
+                    Map.of("eastus", elsewhere, "westus", elsewhere)))
+        .hasMessageContaining("are both in other clusters");
+  }
 }

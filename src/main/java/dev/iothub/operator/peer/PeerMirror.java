@@ -1,0 +1,110 @@
+package dev.iothub.operator.peer;
+
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegistryStatus;
+import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryMigration;
+import dev.iothub.operator.registry.RegistryMirror;
+import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.operator.registry.RegistrySummary;
+import dev.iothub.operator.status.ErrorText;
+import dev.iothub.operator.status.Timestamps;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The standby cluster's copy of a hub's registry, pulled from the cluster that serves it: a
+ * metadata LIST of the serving region's shards there, then only the shards whose checksum differs
+ * are read and written here (O(changed shards), the per-shard copy of {@link RegistryMigration}).
+ * Nothing is written in the other cluster. Reports the registry as the serving side has it, and
+ * when the copy here was last equal to it ({@code standbySyncedAt}): the age a promotion reports.
+ */
+public final class PeerMirror {
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(PeerMirror.class);
+
+  private final KubernetesClient client;
+  private final PeerClusters peers;
+
+  public PeerMirror(KubernetesClient client, PeerClusters peers) {
+    this.client = client;
+    this.peers = peers;
+  }
+
+  /**
+   * @param serving the region the hub runs in, in another cluster
+   * @param standby this cluster's region of the hub
+   * @param regionSecrets metadata of the hub's region Secrets here (the informer's)
+   */
+  public RegistryStatus pull(
+      IoTHub hub, Region serving, Region standby, List<Secret> regionSecrets, Instant now) {
+    RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
+    RegistryStatus registry = new RegistryStatus();
+    registry.setFrozen(false);
+    registry.setStandbySyncedAt(stored == null ? null : stored.getStandbySyncedAt());
+    if (stored != null) {
+      registry.setDevices(stored.getDevices());
+      registry.setChecksum(stored.getChecksum());
+    }
+    Optional<KubernetesClient> reader = peers.reader(serving);
+    Optional<IoTHub> peerHub = reader.isEmpty() ? Optional.empty() : peers.peerHub(serving, hub);
+    if (reader.isEmpty()) {
+      registry.setStandbyError(
+          "The cluster of "
+              + serving.displayName()
+              + " does not answer (see the PeerReachable condition): the copy is as old as"
+              + " standbySyncedAt.");
+      return registry;
+    }
+    if (peerHub.isEmpty()) {
+      registry.setStandbyError(
+          "No IoTHub "
+              + hub.getMetadata().getNamespace()
+              + "/"
+              + hub.getMetadata().getName()
+              + " in the cluster of "
+              + serving.displayName()
+              + ": apply the same IoTHub there; nothing is copied until then.");
+      return registry;
+    }
+    try {
+      Map<Integer, Secret> there =
+          new RegistryStore(reader.get()).shardMetadata(peerHub.get(), serving);
+      Map<Integer, Secret> here = RegistryMirror.byIndex(regionSecrets, standby);
+      RegistrySummary source = RegistryStore.summarize(there.values());
+      registry.setDevices(source.devices());
+      registry.setChecksum(source.checksum());
+      if (!source.checksum().equals(RegistryStore.summarize(here.values()).checksum())) {
+        long t0 = System.nanoTime();
+        RegistryMigration.MigrationResult copy =
+            new RegistryMigration(client, reader.get(), peerHub.get())
+                .migrate(hub, serving, there, standby, here, now, n -> {});
+        LOG.infof(
+            "hub %s/%s: pulled %d registry shards (%d devices in all) from the cluster of %s in %d"
+                + " ms",
+            hub.getMetadata().getNamespace(),
+            hub.getMetadata().getName(),
+            copy.copiedShards(),
+            copy.devices(),
+            serving.id(),
+            (System.nanoTime() - t0) / 1_000_000);
+        registry.setStandbySyncedAt(Timestamps.format(now));
+      } else if (registry.getStandbySyncedAt() == null) {
+        registry.setStandbySyncedAt(Timestamps.format(now));
+      }
+    } catch (RuntimeException e) {
+      registry.setStandbyError(ErrorText.of(e));
+      LOG.warnf(
+          "hub %s/%s: the copy from the cluster of %s failed, it is retried: %s",
+          hub.getMetadata().getNamespace(),
+          hub.getMetadata().getName(),
+          serving.id(),
+          registry.getStandbyError());
+    }
+    return registry;
+  }
+}

@@ -1,0 +1,525 @@
+package dev.iothub.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.HubReason;
+import dev.iothub.api.v1alpha1.HubState;
+import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.RegionClusterStatus;
+import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.api.v1alpha1.RequestReason;
+import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.registry.DeviceKeySecrets;
+import dev.iothub.operator.status.Conditions;
+import dev.iothub.packaging.Helm;
+import dev.iothub.packaging.Project;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One hub across two real clusters, each with its own operator (docs/design/multi-cluster.md): West
+ * US in cluster west (a second control plane), East US in cluster east (the tier's). The same
+ * IoTHub is applied to both. West serves and east stands by with a pulled copy of the registry;
+ * refused credentials and a planned failover promote nothing; when west's API server stops
+ * answering, a FailoverRequest in east promotes the copy with every device; when west answers again
+ * it sees east's higher epoch and stands down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoClusterKubeIT {
+  static final String RELEASE = "xc";
+  static final String SYSTEM = "xc-system";
+  static final String NS = "xc";
+  static final String WEST_NS = "xc-westus";
+  static final String EAST_NS = "xc-eastus";
+  static final String HUB = "contoso";
+  static final int DEVICES = 30;
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final Map<String, String> FAST_PEER_CHECKS =
+      Map.of("IOTHUB_PEER_PROBE_INTERVAL", "PT2S", "IOTHUB_PEER_TIMEOUT", "PT2S");
+
+  static RealCluster west;
+  static RealCluster east;
+  static final List<AutoCloseable> running = new ArrayList<>();
+  static OperatorProcess westOperator;
+  static OperatorProcess eastOperator;
+  static String eastKubeconfig;
+
+  @BeforeAll
+  static void install() {
+    east = RealCluster.get();
+    west = RealCluster.peer("west");
+    installChart(east, EAST_NS, "westus", "west-kubeconfig");
+    installChart(west, WEST_NS, "eastus", "east-kubeconfig");
+    eastKubeconfig = peerKubeconfig(east, "east");
+    putKubeconfig(west, "east-kubeconfig", eastKubeconfig);
+    putKubeconfig(east, "west-kubeconfig", peerKubeconfig(west, "west"));
+    // A namespace of the other region's name in each cluster: nothing of the hub goes there.
+    east.createNamespaces(NS, WEST_NS);
+    west.createNamespaces(NS, EAST_NS);
+    westOperator =
+        InstalledOperator.of(west, SYSTEM, "xc-iothub-operator").start("xc-west", FAST_PEER_CHECKS);
+    running.add(westOperator);
+    eastOperator =
+        InstalledOperator.of(east, SYSTEM, "xc-iothub-operator").start("xc-east", FAST_PEER_CHECKS);
+    running.add(eastOperator);
+    running.add(west.playKubelet());
+    running.add(east.playKubelet());
+  }
+
+  @AfterAll
+  static void uninstall() throws Exception {
+    if (west != null) {
+      west.thawApiServer();
+    }
+    if (east != null) {
+      east.deleteNamespaces(WAIT, NS);
+      east.deleteNamespaces(WAIT, WEST_NS, EAST_NS);
+    }
+    RealCluster.closeAll(running.toArray(AutoCloseable[]::new));
+    if (east != null) {
+      east.helm("uninstall", RELEASE, "--namespace", SYSTEM);
+      east.deleteNamespaces(WAIT, SYSTEM);
+    }
+    if (west != null) {
+      west.stop();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void oneClusterServesTheOtherStandsByAndEachReportsTheOther() {
+    String hub =
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: IoTHub",
+            "metadata: {name: " + HUB + ", namespace: " + NS + "}",
+            "spec: {location: westus}");
+    west.apply(hub);
+    east.apply(hub);
+
+    IoTHub serving = awaitHub(west, h -> ready(h) && reachable(h, "eastus"));
+    assertThat(serving.getStatus().getState()).isEqualTo(HubState.Active);
+    assertThat(serving.getStatus().getCurrentLocation().getId()).isEqualTo("westus");
+    RegionClusterStatus eastEntry = cluster(serving, "eastus");
+    assertThat(eastEntry.getCluster()).isEqualTo("east");
+    assertThat(eastEntry.getServer()).isEqualTo(east.admin().getMasterUrl().getAuthority());
+    assertThat(eastEntry.getKubeconfigSecret()).isEqualTo(SYSTEM + "/east-kubeconfig");
+
+    IoTHub standby =
+        awaitHub(east, h -> h.getStatus().getState() == HubState.Standby && reachable(h, "westus"));
+    assertThat(ready(standby)).isFalse();
+    assertThat(readyReason(standby)).isEqualTo(HubReason.RunsInAnotherCluster.name());
+    assertThat(standby.getStatus().getMessage()).contains("stands by").contains("West US");
+    assertThat(cluster(standby, "westus").getCluster()).isEqualTo("west");
+
+    // Each cluster runs the brokers of its own region only: serving in west, 0 in east.
+    assertThat(brokerReplicas(west, WEST_NS)).isEqualTo(1);
+    await().atMost(WAIT).until(() -> brokerReplicas(east, EAST_NS) == 0);
+    assertThat(west.admin().apps().deployments().inNamespace(EAST_NS).list().getItems()).isEmpty();
+    assertThat(east.admin().apps().deployments().inNamespace(WEST_NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void theStandbyPullsEveryDeviceOfTheServingCluster() {
+    List<String> yaml = new ArrayList<>();
+    for (int i : IntStream.range(0, DEVICES).toArray()) {
+      west.admin()
+          .secrets()
+          .inNamespace(NS)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("sensor-" + i + "-key")
+                  .endMetadata()
+                  .addToStringData(DeviceKeySecrets.KEY, "key-of-sensor-" + i + "-0123456789abcdef")
+                  .build())
+          .createOr(x -> x.update());
+      yaml.add(
+          String.join(
+              "\n",
+              "apiVersion: iothub.dev/v1alpha1",
+              "kind: Device",
+              "metadata: {name: sensor-" + i + ", namespace: " + NS + "}",
+              "spec: {hubName: " + HUB + ", keySecretName: sensor-" + i + "-key}"));
+    }
+    west.apply(String.join("\n---\n", yaml));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                west.admin().resources(Device.class).inNamespace(NS).list().getItems().stream()
+                        .filter(
+                            d ->
+                                d.getStatus() != null
+                                    && Boolean.TRUE.equals(d.getStatus().getRegistered()))
+                        .count()
+                    == DEVICES);
+    IoTHub serving =
+        awaitHub(west, h -> registry(h) != null && Long.valueOf(DEVICES).equals(devices(h)));
+    String checksum = serving.getStatus().getRegistry().getChecksum();
+
+    IoTHub standby =
+        awaitHub(
+            east,
+            h ->
+                registry(h) != null
+                    && checksum.equals(registry(h).getChecksum())
+                    && registry(h).getStandbySyncedAt() != null
+                    && registry(h).getStandbyError() == null);
+    assertThat(devices(standby)).isEqualTo(DEVICES);
+    // The copy is in east's own namespace, made for east's hub (its uid, not west's).
+    List<io.fabric8.kubernetes.api.model.Secret> shards =
+        east.admin()
+            .secrets()
+            .inNamespace(EAST_NS)
+            .withLabel(HubNames.COMPONENT, "registry")
+            .list()
+            .getItems();
+    assertThat(shards).isNotEmpty();
+    assertThat(shards)
+        .allSatisfy(
+            s ->
+                assertThat(s.getMetadata().getLabels().get(HubNames.HUB_UID))
+                    .isEqualTo(standby.getMetadata().getUid()));
+  }
+
+  @Test
+  @Order(3)
+  void aPlannedFailoverAcrossClustersIsRejectedWhileTheSourceAnswers() {
+    FailoverRequest r = request(east, "while-west-answers");
+    assertThat(r.getStatus().getPhase()).isEqualTo(RequestPhase.Rejected);
+    assertThat(r.getStatus().getReason()).isEqualTo(RequestReason.TargetInAnotherCluster.name());
+    assertThat(r.getStatus().getMessage()).contains("cluster west").contains("answers");
+
+    FailoverRequest there = request(west, "from-west");
+    assertThat(there.getStatus().getReason())
+        .isEqualTo(RequestReason.TargetInAnotherCluster.name());
+    assertThat(there.getStatus().getMessage()).contains("cluster east");
+    assertThat(hub(west).getStatus().getCurrentLocation().getId()).isEqualTo("westus");
+  }
+
+  @Test
+  @Order(4)
+  void refusedCredentialsAreReportedAndPromoteNothing() {
+    // 401: a token west's API server does not know.
+    String westKubeconfig = secretText(east, "west-kubeconfig");
+    String badToken = "xc-not-a-token-" + Long.toHexString(System.nanoTime());
+    putKubeconfig(east, "west-kubeconfig", withToken(westKubeconfig, badToken));
+    IoTHub refused = awaitCluster(east, "westus", "PeerCredentialsRefused");
+    assertThat(peerCondition(refused).getMessage())
+        .contains("401")
+        .contains(SYSTEM + "/west-kubeconfig")
+        .contains("Renew");
+    FailoverRequest r = request(east, "on-a-refusal");
+    assertThat(r.getStatus().getReason()).isEqualTo(RequestReason.TargetInAnotherCluster.name());
+    assertThat(r.getStatus().getMessage()).contains("refused").contains("nothing is promoted");
+
+    // 403: a real identity of west without the peer-reader Role.
+    west.admin()
+        .serviceAccounts()
+        .inNamespace("default")
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
+        .createOr(x -> x.update());
+    String nobody =
+        west.admin()
+            .serviceAccounts()
+            .inNamespace("default")
+            .withName("nobody")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    putKubeconfig(east, "west-kubeconfig", withToken(westKubeconfig, nobody));
+    IoTHub denied = awaitHub(east, h -> peerMessage(h).contains("403"));
+    assertThat(cluster(denied, "westus").getReason()).isEqualTo("PeerCredentialsRefused");
+    assertThat(peerMessage(denied)).contains(WEST_NS).contains("peer-reader");
+
+    // No credential reaches a status, an Event or a log.
+    String status = east.kubectl("get", "iothub", HUB, "-n", NS, "-o", "yaml");
+    String events = east.kubectl("get", "events", "-n", NS, "-o", "yaml");
+    for (String secret : List.of(tokenOf(westKubeconfig), badToken, nobody)) {
+      assertThat(status).doesNotContain(secret);
+      assertThat(events).doesNotContain(secret);
+      assertThat(eastOperator.log()).doesNotContain(secret);
+      assertThat(westOperator.log()).doesNotContain(secret);
+    }
+    putKubeconfig(east, "west-kubeconfig", westKubeconfig);
+    awaitCluster(east, "westus", "Reachable");
+    assertThat(hub(east).getStatus().getState()).isEqualTo(HubState.Standby);
+  }
+
+  @Test
+  @Order(5)
+  void whenTheServingClusterStopsAnsweringAFailoverPromotesTheCopy() {
+    west.freezeApiServer();
+    IoTHub lost = awaitCluster(east, "westus", "PeerUnreachable");
+    assertThat(peerMessage(lost)).contains("does not answer");
+
+    create(east, "west-is-gone");
+    await().atMost(WAIT).until(() -> phase(east, "west-is-gone") == RequestPhase.Succeeded);
+    FailoverRequest r =
+        east.admin()
+            .resources(FailoverRequest.class)
+            .inNamespace(NS)
+            .withName("west-is-gone")
+            .get();
+    assertThat(r.getStatus().getMessage())
+        .contains("West US was unreachable")
+        .contains("serves " + DEVICES + " devices from the standby copy");
+
+    IoTHub promoted = awaitHub(east, TwoClusterKubeIT::ready);
+    assertThat(promoted.getStatus().getState()).isEqualTo(HubState.Active);
+    assertThat(promoted.getStatus().getCurrentLocation().getId()).isEqualTo("eastus");
+    assertThat(promoted.getStatus().getEpoch()).isEqualTo(1L);
+    assertThat(devices(promoted)).isEqualTo(DEVICES);
+    assertThat(brokerReplicas(east, EAST_NS)).isEqualTo(1);
+    String events = east.kubectl("get", "events", "-n", NS, "-o", "yaml");
+    assertThat(events).contains("Manual failover is complete. contoso is running in East US.");
+  }
+
+  @Test
+  @Order(6)
+  void theLostClusterComesBackAndStandsDown() {
+    west.thawApiServer();
+    IoTHub back =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  restartWestIfStopped();
+                  return hub(west);
+                },
+                h ->
+                    h.getStatus().getState() == HubState.Standby
+                        && Long.valueOf(1).equals(h.getStatus().getEpoch()));
+    assertThat(back.getStatus().getCurrentLocation().getId()).isEqualTo("eastus");
+    await().atMost(WAIT).until(() -> brokerReplicas(west, WEST_NS) == 0);
+    String stoodDown = west.kubectl("get", "events", "-n", NS, "-o", "yaml");
+    assertThat(stoodDown).contains("StoodDown").contains("epoch 1");
+
+    // West now copies from east, and east reports west reachable again.
+    String checksum = hub(east).getStatus().getRegistry().getChecksum();
+    awaitHub(west, h -> registry(h) != null && checksum.equals(registry(h).getChecksum()));
+    awaitCluster(east, "westus", "Reachable");
+    assertThat(hub(east).getStatus().getCurrentLocation().getId()).isEqualTo("eastus");
+    assertThat(ready(hub(east))).isTrue();
+  }
+
+  /**
+   * West's operator lost its Lease while its API server did not answer, and shuts down as a pod
+   * does (JOSDK stops a leader that cannot renew); plays the kubelet that starts it again.
+   */
+  private static void restartWestIfStopped() {
+    if (westOperator.alive() && !westOperator.log().contains("iothub-operator stopped")) {
+      return;
+    }
+    westOperator.kill();
+    westOperator =
+        InstalledOperator.of(west, SYSTEM, "xc-iothub-operator")
+            .start("xc-west-again", FAST_PEER_CHECKS);
+    running.add(westOperator);
+  }
+
+  private static void installChart(
+      RealCluster cluster, String regionNamespace, String otherRegion, String otherSecret) {
+    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    Helm.Result r =
+        cluster.helm(
+            "install",
+            RELEASE,
+            "helm/iothub-operator",
+            "--namespace",
+            SYSTEM,
+            "--create-namespace",
+            "--set",
+            "hubNamespaces={" + NS + "}",
+            "--set",
+            "regions.namespaceTemplate=xc-{region}",
+            "--set",
+            "regions.namespaces={" + regionNamespace + "}",
+            "--set",
+            "regions.overrides." + otherRegion + ".cluster.kubeconfigSecret=" + otherSecret,
+            "--set",
+            "peerReader.enabled=true");
+    assertThat(r.ok()).as(r.describe()).isTrue();
+  }
+
+  /** What a user runs against the cluster to be read: scripts/peer-kubeconfig.sh. */
+  private static String peerKubeconfig(RealCluster cluster, String name) {
+    Helm.Result r =
+        Helm.exec(
+            List.of(
+                "scripts/peer-kubeconfig.sh",
+                "--namespace",
+                SYSTEM,
+                "--secret",
+                "xc-iothub-operator-peer-reader-token",
+                "--name",
+                name),
+            Project.DIR,
+            Map.of("KUBECONFIG", cluster.kubeconfig().toString(), "KUBECTL", RealCluster.KUBECTL));
+    assertThat(r.ok()).as(r.describe()).isTrue();
+    assertThat(r.stdout()).contains("name: " + name).contains("token: ");
+    return r.stdout();
+  }
+
+  private static void putKubeconfig(RealCluster cluster, String name, String kubeconfig) {
+    cluster
+        .admin()
+        .secrets()
+        .inNamespace(SYSTEM)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addToStringData("kubeconfig", kubeconfig)
+                .build())
+        .createOr(x -> x.update());
+  }
+
+  private static String secretText(RealCluster cluster, String name) {
+    return new String(
+        java.util.Base64.getDecoder()
+            .decode(
+                cluster
+                    .admin()
+                    .secrets()
+                    .inNamespace(SYSTEM)
+                    .withName(name)
+                    .get()
+                    .getData()
+                    .get("kubeconfig")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String tokenOf(String kubeconfig) {
+    return kubeconfig
+        .lines()
+        .filter(l -> l.contains("user: {token: "))
+        .map(l -> l.substring(l.indexOf("token: ") + 7, l.lastIndexOf('}')))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String withToken(String kubeconfig, String token) {
+    return kubeconfig.replace(tokenOf(kubeconfig), token);
+  }
+
+  /** Creates the request and waits for its final phase. */
+  private static FailoverRequest request(RealCluster cluster, String name) {
+    create(cluster, name);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              RequestPhase p = phase(cluster, name);
+              return p != null && p != RequestPhase.Pending && p != RequestPhase.Running;
+            });
+    return cluster.admin().resources(FailoverRequest.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static void create(RealCluster cluster, String name) {
+    cluster.apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: FailoverRequest",
+            "metadata: {name: " + name + ", namespace: " + NS + "}",
+            "spec: {hubName: " + HUB + ", confirmHubName: " + HUB + "}"));
+  }
+
+  private static RequestPhase phase(RealCluster cluster, String name) {
+    FailoverRequest r =
+        cluster.admin().resources(FailoverRequest.class).inNamespace(NS).withName(name).get();
+    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
+  }
+
+  private static int brokerReplicas(RealCluster cluster, String namespace) {
+    Deployment d =
+        cluster.admin().apps().deployments().inNamespace(namespace).list().getItems().stream()
+            .findFirst()
+            .orElse(null);
+    return d == null ? -1 : d.getSpec().getReplicas();
+  }
+
+  private static IoTHub hub(RealCluster cluster) {
+    return cluster.admin().resources(IoTHub.class).inNamespace(NS).withName(HUB).get();
+  }
+
+  private static IoTHub awaitHub(RealCluster cluster, Predicate<IoTHub> condition) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> hub(cluster), h -> h != null && h.getStatus() != null && condition.test(h));
+  }
+
+  private static IoTHub awaitCluster(RealCluster cluster, String region, String reason) {
+    return awaitHub(
+        cluster, h -> cluster(h, region) != null && reason.equals(cluster(h, region).getReason()));
+  }
+
+  private static boolean ready(IoTHub h) {
+    return Conditions.isTrue(h.getStatus().getConditions(), IoTHubStatusBuilder.READY);
+  }
+
+  private static String readyReason(IoTHub h) {
+    return Conditions.find(h.getStatus().getConditions(), IoTHubStatusBuilder.READY)
+        .map(Condition::getReason)
+        .orElse(null);
+  }
+
+  private static boolean reachable(IoTHub h, String region) {
+    return cluster(h, region) != null && Boolean.TRUE.equals(cluster(h, region).getReachable());
+  }
+
+  private static RegionClusterStatus cluster(IoTHub hub, String region) {
+    return hub.getStatus().getRegionClusters().stream()
+        .filter(r -> region.equals(r.getRegion()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Condition peerCondition(IoTHub hub) {
+    return Conditions.find(hub.getStatus().getConditions(), IoTHubStatusBuilder.PEER_REACHABLE)
+        .orElse(null);
+  }
+
+  private static String peerMessage(IoTHub hub) {
+    Condition c = peerCondition(hub);
+    return c == null || c.getMessage() == null ? "" : c.getMessage();
+  }
+
+  private static dev.iothub.api.v1alpha1.RegistryStatus registry(IoTHub h) {
+    return h.getStatus().getRegistry();
+  }
+
+  private static Long devices(IoTHub h) {
+    return registry(h) == null ? null : registry(h).getDevices();
+  }
+}
