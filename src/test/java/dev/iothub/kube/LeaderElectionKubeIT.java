@@ -116,13 +116,7 @@ class LeaderElectionKubeIT {
   void theStandbyTakesOverAndFinishesAFailoverInProgress() {
     // The target region's brokers do not start until repaired: the failover waits at that step.
     kubelet.breakNamespace(CENTRAL);
-    cluster.apply(
-        String.join(
-            "\n",
-            "apiVersion: iothub.dev/v1alpha1",
-            "kind: FailoverRequest",
-            "metadata: {name: failover-1, namespace: " + NS + "}",
-            "spec: {hubName: contoso-hub, confirmHubName: contoso-hub}"));
+    cluster.requestFailover(NS, "failover-1", "contoso-hub");
     awaitHub(
         h ->
             h.getStatus().getOperation() != null

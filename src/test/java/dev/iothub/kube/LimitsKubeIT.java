@@ -346,13 +346,7 @@ class LimitsKubeIT {
   }
 
   static void request(String name) {
-    cluster.apply(
-        String.join(
-            "\n",
-            "apiVersion: iothub.dev/v1alpha1",
-            "kind: FailoverRequest",
-            "metadata: {name: " + name + ", namespace: " + NS + "}",
-            "spec: {hubName: fleet, confirmHubName: fleet}"));
+    cluster.requestFailover(NS, name, "fleet");
   }
 
   static RequestPhase phase(String name) {

@@ -201,13 +201,7 @@ class NoKeyInMessagesKubeIT {
   @Test
   @Order(3)
   void aFailoverMovesTheKeysHashes() {
-    cluster.apply(
-        String.join(
-            "\n",
-            "apiVersion: iothub.dev/v1alpha1",
-            "kind: FailoverRequest",
-            "metadata: {name: keys-failover, namespace: " + NS + "}",
-            "spec: {hubName: " + HUB + ", confirmHubName: " + HUB + "}"));
+    cluster.requestFailover(NS, "keys-failover", HUB);
     await()
         .atMost(WAIT)
         .until(

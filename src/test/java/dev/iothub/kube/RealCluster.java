@@ -293,6 +293,17 @@ public final class RealCluster {
     }
   }
 
+  /** Applies a FailoverRequest for the hub, its confirmation typed right, as a user would. */
+  public void requestFailover(String namespace, String name, String hub) {
+    apply(
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: FailoverRequest",
+            "metadata: {name: " + name + ", namespace: " + namespace + "}",
+            "spec: {hubName: " + hub + ", confirmHubName: " + hub + "}"));
+  }
+
   /** Runs the project's helm against this cluster. */
   public Helm.Result helm(String... args) {
     return Helm.locate().run(Map.of("KUBECONFIG", kubeconfig.toString()), Arrays.asList(args));

@@ -243,13 +243,7 @@ class SigkillKubeIT {
   }
 
   static void request(String name) {
-    cluster.apply(
-        String.join(
-            "\n",
-            "apiVersion: iothub.dev/v1alpha1",
-            "kind: FailoverRequest",
-            "metadata: {name: " + name + ", namespace: " + NS + "}",
-            "spec: {hubName: fleet, confirmHubName: fleet}"));
+    cluster.requestFailover(NS, name, "fleet");
   }
 
   static FailoverRequest get(String name) {

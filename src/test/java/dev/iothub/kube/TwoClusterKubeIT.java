@@ -39,9 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * One hub across two real clusters, each with its own operator (docs/design/multi-cluster.md): West
  * US in cluster west (a second control plane), East US in cluster east (the tier's). The same
  * IoTHub is applied to both. West serves and east stands by with a pulled copy of the registry;
- * refused credentials and a planned failover promote nothing; when west's API server stops
- * answering, a FailoverRequest in east promotes the copy with every device; when west answers again
- * it sees east's higher epoch and stands down.
+ * refused credentials and a planned failover promote nothing; west serves on while east does not
+ * answer; when west's API server stops answering, a FailoverRequest in east promotes the copy with
+ * every device; when west answers again it sees east's higher epoch and stands down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoClusterKubeIT {
@@ -276,6 +276,33 @@ class TwoClusterKubeIT {
 
   @Test
   @Order(5)
+  void whenTheStandbyClusterStopsAnsweringTheServingOneServesOn() {
+    east.freezeApiServer();
+    IoTHub alone;
+    try {
+      alone = awaitCluster(west, "eastus", "PeerUnreachable");
+    } finally {
+      east.thawApiServer();
+    }
+    assertThat(alone.getStatus().getState()).isEqualTo(HubState.Active);
+    assertThat(ready(alone)).isTrue();
+    assertThat(cluster(alone, "eastus").getReachable()).isFalse();
+    // East is back: its operator (restarted if it lost its Lease meanwhile) stands by again.
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              restartIfStopped(east);
+              return hub(east);
+            },
+            h ->
+                h.getStatus().getState() == HubState.Standby
+                    && h.getStatus().getRegistry().getStandbyError() == null);
+    awaitCluster(west, "eastus", "Reachable");
+  }
+
+  @Test
+  @Order(6)
   void whenTheServingClusterStopsAnsweringAFailoverPromotesTheCopy() {
     west.freezeApiServer();
     IoTHub lost = awaitCluster(east, "westus", "PeerUnreachable");
@@ -304,7 +331,7 @@ class TwoClusterKubeIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theLostClusterComesBackAndStandsDown() {
     west.thawApiServer();
     IoTHub back =
@@ -312,7 +339,7 @@ class TwoClusterKubeIT {
             .atMost(WAIT)
             .until(
                 () -> {
-                  restartWestIfStopped();
+                  restartIfStopped(west);
                   return hub(west);
                 },
                 h ->
@@ -332,18 +359,25 @@ class TwoClusterKubeIT {
   }
 
   /**
-   * West's operator lost its Lease while its API server did not answer, and shuts down as a pod
-   * does (JOSDK stops a leader that cannot renew); plays the kubelet that starts it again.
+   * An operator that lost its Lease while its API server did not answer shuts down, as a pod does
+   * (JOSDK stops a leader that cannot renew); plays the kubelet that starts it again.
    */
-  private static void restartWestIfStopped() {
-    if (westOperator.alive() && !westOperator.log().contains("iothub-operator stopped")) {
+  private static void restartIfStopped(RealCluster cluster) {
+    boolean westSide = cluster == west;
+    OperatorProcess p = westSide ? westOperator : eastOperator;
+    if (p.alive() && !p.log().contains("iothub-operator stopped")) {
       return;
     }
-    westOperator.kill();
-    westOperator =
-        InstalledOperator.of(west, SYSTEM, "xc-iothub-operator")
-            .start("xc-west-again", FAST_PEER_CHECKS);
-    running.add(westOperator);
+    p.kill();
+    String name = (westSide ? "xc-west-" : "xc-east-") + (running.size() + 1);
+    OperatorProcess again =
+        InstalledOperator.of(cluster, SYSTEM, "xc-iothub-operator").start(name, FAST_PEER_CHECKS);
+    running.add(again);
+    if (westSide) {
+      westOperator = again;
+    } else {
+      eastOperator = again;
+    }
   }
 
   private static void installChart(
@@ -446,13 +480,7 @@ class TwoClusterKubeIT {
   }
 
   private static void create(RealCluster cluster, String name) {
-    cluster.apply(
-        String.join(
-            "\n",
-            "apiVersion: iothub.dev/v1alpha1",
-            "kind: FailoverRequest",
-            "metadata: {name: " + name + ", namespace: " + NS + "}",
-            "spec: {hubName: " + HUB + ", confirmHubName: " + HUB + "}"));
+    cluster.requestFailover(NS, name, HUB);
   }
 
   private static RequestPhase phase(RealCluster cluster, String name) {

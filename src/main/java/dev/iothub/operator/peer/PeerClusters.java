@@ -120,9 +120,7 @@ public final class PeerClusters implements AutoCloseable {
               .withName(ref.secretName())
               .get();
     } catch (KubernetesClientException e) {
-      return new PeerReach(
-          null,
-          null,
+      return unread(
           secretName,
           PeerReach.Verdict.KubeconfigSecretMissing,
           "The operator cannot read Secret "
@@ -133,9 +131,7 @@ public final class PeerClusters implements AutoCloseable {
               + " regions.overrides.<region>.cluster.kubeconfigSecret.");
     }
     if (secret == null) {
-      return new PeerReach(
-          null,
-          null,
+      return unread(
           secretName,
           PeerReach.Verdict.KubeconfigSecretMissing,
           "Secret "
@@ -193,9 +189,7 @@ public final class PeerClusters implements AutoCloseable {
       return new Built(
           version,
           null,
-          new PeerReach(
-              null,
-              null,
+          unread(
               secretName,
               PeerReach.Verdict.KubeconfigInvalid,
               "Secret " + secretName + " has no key " + ref.key() + ". Put the kubeconfig there."));
@@ -210,9 +204,7 @@ public final class PeerClusters implements AutoCloseable {
       return new Built(
           version,
           null,
-          new PeerReach(
-              null,
-              null,
+          unread(
               secretName,
               PeerReach.Verdict.KubeconfigInvalid,
               "The kubeconfig in Secret "
@@ -240,6 +232,11 @@ public final class PeerClusters implements AutoCloseable {
             secretName,
             PeerReach.Verdict.Reachable,
             null));
+  }
+
+  /** A verdict reached before any call to the cluster: it has no name or server yet. */
+  private static PeerReach unread(String secretName, PeerReach.Verdict verdict, String message) {
+    return new PeerReach(null, null, secretName, verdict, message);
   }
 
   private String secretName(ClusterRef ref) {
