@@ -472,6 +472,14 @@ class CrdAdmissionKubeIT {
             "Sleeping",
             set("status.state", "Sleeping")),
         refused(
+            "IoTHub status.regionClusters maxItems",
+            Op.STATUS,
+            HUB,
+            "three regions in other clusters",
+            set(
+                "status.regionClusters",
+                List.of(Map.of("region", "a"), Map.of("region", "b"), Map.of("region", "c")))),
+        refused(
             "IoTHub status.history[0].result enum",
             Op.STATUS,
             HUB,

@@ -402,7 +402,16 @@ public final class RealCluster {
             "");
     try {
       Files.createDirectories(WORK);
-      Path file = WORK.resolve(namespace + "-" + serviceAccount + ".kubeconfig");
+      // One file per cluster: fabric8 reads it again to refresh the token, and two clusters may
+      // have ServiceAccounts of the same name.
+      Path file =
+          WORK.resolve(
+              namespace
+                  + "-"
+                  + serviceAccount
+                  + "-"
+                  + admin.getMasterUrl().getPort()
+                  + ".kubeconfig");
       Files.deleteIfExists(file);
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

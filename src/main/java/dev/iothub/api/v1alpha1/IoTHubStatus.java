@@ -44,6 +44,12 @@ public class IoTHubStatus {
   private Long epoch;
 
   @JsonPropertyDescription(
+      "Set while this cluster hands the hub over to another cluster's failover: writers are fenced"
+          + " and the other cluster copies up to this registry; cleared when it stands down, or when"
+          + " that failover ends without taking over.")
+  private HandoverStatus handover;
+
+  @JsonPropertyDescription(
       "The hub's regions whose namespace is in another Kubernetes cluster: that cluster, and"
           + " whether it answers. Absent when both regions are in the operator's own cluster.")
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -121,6 +127,14 @@ public class IoTHubStatus {
 
   public void setFailoverLocation(LocationRef failoverLocation) {
     this.failoverLocation = failoverLocation;
+  }
+
+  public HandoverStatus getHandover() {
+    return handover;
+  }
+
+  public void setHandover(HandoverStatus handover) {
+    this.handover = handover;
   }
 
   public Long getEpoch() {

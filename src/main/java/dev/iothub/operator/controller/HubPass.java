@@ -1,6 +1,7 @@
 package dev.iothub.operator.controller;
 
 import dev.iothub.api.v1alpha1.FailoverRequest;
+import dev.iothub.api.v1alpha1.HandoverStatus;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.RegistryStatus;
@@ -19,9 +20,11 @@ import dev.iothub.operator.peer.PeerMirror;
 import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
+import dev.iothub.operator.registry.RegistryFence;
 import dev.iothub.operator.registry.RegistryGrowth;
 import dev.iothub.operator.registry.RegistryMirror;
 import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
@@ -94,7 +97,8 @@ final class HubPass {
             clock,
             metrics,
             settings.regions(),
-            probe);
+            probe,
+            peers);
   }
 
   IoTHub hub() {
@@ -147,30 +151,85 @@ final class HubPass {
     return stoodDown;
   }
 
-  /** Follows the other cluster when it serves the hub at a higher epoch (see ClusterEpochs). */
+  /**
+   * Looks at the hub as the other cluster has it: follows that cluster when it serves at a higher
+   * epoch (see ClusterEpochs), and hands the hub over while a failover there takes it from here.
+   * Returns whether this cluster stood down.
+   */
   private boolean standDownFor(Region region, PeerReach reach) {
-    long before = status.status().epochOrZero();
-    boolean stoodDown =
-        peers
-            .peerHub(region, hub)
-            .map(peer -> ClusterEpochs.followPeer(status.status(), peer, region))
-            .orElse(false);
-    if (stoodDown) {
+    IoTHub peer = peers.peerHub(region, hub).orElse(null);
+    if (peer == null) {
+      return false; // not known what it does: the handover, if any, stays as it is
+    }
+    IoTHubStatus own = status.status();
+    long before = own.epochOrZero();
+    if (ClusterEpochs.followPeer(own, peer, region)) {
+      own.setHandover(null);
       String message =
           "The hub serves in "
               + region.displayName()
               + ", in cluster "
               + reach.cluster()
               + ", at epoch "
-              + status.status().getEpoch()
+              + own.getEpoch()
               + ", higher than this cluster's "
               + before
               + ": this cluster stands down. Its brokers scale to 0 and its registry is replaced by"
               + " a copy of that cluster's; changes made here since the failover are not kept.";
       afterWrite.add(
           written -> events.record(written, EventRecorder.WARNING, "StoodDown", message));
+      return true;
     }
-    return stoodDown;
+    handOver(region, reach, peer);
+    return false;
+  }
+
+  /**
+   * The serving side of a planned failover into the other cluster: fences this cluster's writers
+   * and publishes the registry as fenced (the demotion token), which the other cluster copies and
+   * verifies before it serves; lifts the fence when that failover ends without taking over.
+   */
+  private void handOver(Region region, PeerReach reach, IoTHub peer) {
+    IoTHubStatus own = status.status();
+    HubLocations here = HubLocations.resolve(status.view(), settings.regions()).locations();
+    String taking =
+        here == null || here.current().inAnotherCluster() || own.getOperation() != null
+            ? null
+            : ClusterEpochs.takingOver(peer, region, own.getCurrentLocation());
+    HandoverStatus handover = own.getHandover();
+    if (taking == null) {
+      if (handover != null) {
+        own.setHandover(null); // the registry opens again in this pass (RegistryMirror)
+      }
+      return;
+    }
+    if (handover != null && taking.equals(handover.getRequestUid())) {
+      return;
+    }
+    // Writes in flight are made before close returns; none follows: the token is the whole
+    // registry.
+    RegistryFence.close(hub);
+    RegistrySummary fenced =
+        RegistryStore.summarize(
+            new RegistryStore(client).shardMetadata(hub, here.current()).values());
+    HandoverStatus token = new HandoverStatus();
+    token.setRequestUid(taking);
+    token.setEpoch(own.epochOrZero());
+    token.setChecksum(fenced.checksum());
+    token.setDevices(fenced.devices());
+    token.setAt(Timestamps.format(now));
+    own.setHandover(token);
+    String message =
+        "A failover in cluster "
+            + reach.cluster()
+            + " takes the hub to "
+            + region.displayName()
+            + ": writers here wait, and its copy must hold these "
+            + fenced.devices()
+            + " devices (checksum "
+            + fenced.checksum()
+            + ") before it serves.";
+    afterWrite.add(written -> events.record(written, EventRecorder.NORMAL, "HandingOver", message));
   }
 
   /** Whether the hub has a region in another cluster, which the next passes must check again. */
@@ -187,7 +246,7 @@ final class HubPass {
    * reports the count to place records by.
    */
   boolean growRegistry(HubLocations locations, List<Secret> regionSecrets) {
-    if (status.status().getOperation() != null) {
+    if (status.status().getOperation() != null || status.status().getHandover() != null) {
       reportShards(RegistryGrowth.observedCount(hub, locations.current(), regionSecrets));
       return false;
     }
@@ -356,7 +415,9 @@ final class HubPass {
                 regionSecrets,
                 // Also in the pass that ended an operation: its verdict is written first, and the
                 // fence opened after that (OperationRunner), not before it here.
-                status.status().getOperation() != null || hadOperation,
+                status.status().getOperation() != null
+                    || hadOperation
+                    || status.status().getHandover() != null,
                 now);
     registry.setShards(shards);
     String syncedAt = registry.getStandbySyncedAt();

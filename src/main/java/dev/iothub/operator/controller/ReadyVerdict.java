@@ -26,8 +26,8 @@ record ReadyVerdict(boolean ready, HubReason reason, String message) {
               + ", in another cluster (status.regionClusters), whose operator serves it. This"
               + " cluster keeps a copy of its registry in "
               + locations.failover().displayName()
-              + " (status.registry.standbySyncedAt); a FailoverRequest here promotes it when that"
-              + " cluster is lost.");
+              + " (status.registry.standbySyncedAt). A FailoverRequest here takes the hub over:"
+              + " handed over by that cluster while it answers, from this copy when it does not.");
     }
     if (!currentExists && state != null && state != HubState.Provisioning) {
       return new ReadyVerdict(

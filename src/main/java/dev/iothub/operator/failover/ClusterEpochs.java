@@ -1,5 +1,6 @@
 package dev.iothub.operator.failover;
 
+import dev.iothub.api.v1alpha1.ActiveOperation;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.LocationRef;
@@ -43,6 +44,21 @@ public final class ClusterEpochs {
     own.setCurrentLocation(HubLocations.ref(peerRegion));
     own.setFailoverLocation(here);
     return true;
+  }
+
+  /**
+   * The uid of the peer's running failover that takes the hub from {@code here} into the peer's
+   * region, or null when none does: what this cluster hands over to.
+   */
+  public static String takingOver(IoTHub peer, Region peerRegion, LocationRef here) {
+    ActiveOperation op = peer.getStatus() == null ? null : peer.getStatus().getOperation();
+    if (op == null || here == null || op.getSource() == null || op.getTarget() == null) {
+      return null;
+    }
+    return here.getId().equals(op.getSource().getId())
+            && peerRegion.id().equals(op.getTarget().getId())
+        ? op.getRequestUid()
+        : null;
   }
 
   /** The epoch after a failover that promoted this cluster's region over another cluster's. */

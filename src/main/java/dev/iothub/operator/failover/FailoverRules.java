@@ -124,33 +124,32 @@ public final class FailoverRules {
           RequestReason.NotPaired,
           hubName + " has no failover location: " + ready.map(Condition::getMessage).orElse(""));
     }
-    // The standby of a hub served by another cluster promotes its copy, but only when that
-    // cluster does not answer: a planned handover across clusters is not built yet.
+    // The standby of a hub served by another cluster takes it over: handed over while that cluster
+    // answers, promoted from its copy when it does not; never on refused credentials.
     Optional<RegionClusterStatus> servingCluster =
         clusterOf(status, status == null ? null : status.getCurrentLocation());
-    boolean promotesCopy =
+    boolean takesOver =
         readyReason == HubReason.RunsInAnotherCluster
-            && servingCluster.map(c -> UNREACHABLE.equals(c.getReason())).orElse(false);
-    if (readyReason == HubReason.RunsInAnotherCluster && !promotesCopy) {
+            && servingCluster
+                .map(
+                    c -> Boolean.TRUE.equals(c.getReachable()) || UNREACHABLE.equals(c.getReason()))
+                .orElse(false);
+    if (readyReason == HubReason.RunsInAnotherCluster && !takesOver) {
       return Decision.refuse(
           RequestReason.TargetInAnotherCluster,
           hubName
               + " runs in "
               + status.getCurrentLocation().getDisplayName()
-              + servingCluster.map(c -> ", in cluster " + c.getCluster()).orElse("")
-              + ", which "
               + servingCluster
                   .map(
                       c ->
-                          Boolean.TRUE.equals(c.getReachable())
-                              ? "answers. A planned handover across clusters (fence, copy the last"
-                                  + " changes, switch) is not built yet, so this cluster promotes"
-                                  + " its copy only when that cluster is lost."
-                              : "refused this operator's credentials ("
-                                  + c.getReason()
-                                  + "): that is no outage, and nothing is promoted on it. See"
-                                  + " the hub's PeerReachable condition.")
-                  .orElse("is in another cluster."));
+                          ", in cluster "
+                              + c.getCluster()
+                              + ", which refused this operator's credentials ("
+                              + c.getReason()
+                              + "): that is no outage, and nothing is promoted on it. See the"
+                              + " hub's PeerReachable condition.")
+                  .orElse(", in another cluster that this one has not checked yet."));
     }
     Optional<RegionClusterStatus> targetElsewhere =
         clusterOf(status, status == null ? null : status.getFailoverLocation());
@@ -163,11 +162,10 @@ public final class FailoverRules {
               + status.getFailoverLocation().getDisplayName()
               + ", is in cluster "
               + targetElsewhere.get().getCluster()
-              + ": create the FailoverRequest in that cluster, whose operator promotes its copy"
-              + " only while this cluster does not answer it (a planned handover across clusters"
-              + " is not built yet).");
+              + ": create the FailoverRequest in that cluster. Its operator takes the hub over,"
+              + " handed over by this cluster while it answers, from its copy when it does not.");
     }
-    if (!promotesCopy
+    if (!takesOver
         && (status == null
             || status.getState() != HubState.Active
             || readyReason == null

@@ -1,6 +1,7 @@
 package dev.iothub.operator.failover;
 
 import dev.iothub.api.v1alpha1.ActiveOperation;
+import dev.iothub.api.v1alpha1.HandoverStatus;
 import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
@@ -16,6 +17,8 @@ import dev.iothub.operator.hub.HubRollout;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.objects.SecretMetadata;
+import dev.iothub.operator.peer.PeerClusters;
+import dev.iothub.operator.peer.PeerMirror;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
 import dev.iothub.operator.region.RegionCatalog;
@@ -52,6 +55,7 @@ public final class OperationRunner {
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final RegionCatalog regions;
+  private final PeerClusters peers;
   private final BrokerProbe probe;
   private MqttProbe.Result lastProbe;
   // Whether a step threw in this pass: the next pass then waits a backoff, not the deadline.
@@ -66,7 +70,9 @@ public final class OperationRunner {
       Clock clock,
       OperatorMetrics metrics,
       RegionCatalog regions,
-      BrokerProbe probe) {
+      BrokerProbe probe,
+      PeerClusters peers) {
+    this.peers = peers;
     this.client = client;
     this.rollout = rollout;
     this.events = events;
@@ -245,6 +251,9 @@ public final class OperationRunner {
       Instant now) {
     ActiveOperation op = status.status().getOperation();
     RegistryStore store = new RegistryStore(client);
+    if (source.inAnotherCluster() && peers.reach(source).reachable()) {
+      return takeOver(hub, locations, op, source, target, now);
+    }
     if (observed.exists(source)) {
       // Fence off writers first: the writes in flight are made before it returns, and none
       // follows, so the source's metadata read next is the whole plan.
@@ -286,6 +295,51 @@ public final class OperationRunner {
       op.setStandbyHeldLastSeen(
           seen.getChecksum() != null && seen.getChecksum().equals(standby.checksum()));
     }
+    return true;
+  }
+
+  /**
+   * A planned failover from another cluster that answers: waits until that cluster has fenced its
+   * writers for this request and published the registry as fenced (its handover), copies the shards
+   * that differ, and goes on only when the copy here has exactly the handed-over checksum.
+   */
+  private boolean takeOver(
+      IoTHub hub,
+      HubLocations locations,
+      ActiveOperation op,
+      Region source,
+      Region target,
+      Instant now) {
+    KubernetesClient reader = peers.reader(source).orElse(null);
+    IoTHub peer = reader == null ? null : peers.peerHub(source, hub).orElse(null);
+    HandoverStatus token =
+        peer == null || peer.getStatus() == null ? null : peer.getStatus().getHandover();
+    if (token == null || !op.getRequestUid().equals(token.getRequestUid())) {
+      return false; // the source has not handed over yet: the step's deadline bounds the wait
+    }
+    RegistryMigration.MigrationResult copied =
+        new PeerMirror(client, peers)
+            .copy(
+                hub,
+                reader,
+                peer,
+                source,
+                PeerMirror.shardsThere(reader, peer, source),
+                target,
+                new RegistryStore(client).shardMetadata(hub, target),
+                now);
+    if (!token.getChecksum().equals(copied.checksum())) {
+      return false; // read while the source was still fencing: copied again in the next pass
+    }
+    op.setDevicesTotal(copied.devices());
+    op.setDevicesMigrated(copied.devices());
+    op.setSourceReachable(true);
+    rollout.applyAuthIn(
+        hub,
+        locations,
+        List.of(target),
+        region -> SecretMetadata.list(client, region.namespace(), HubNames.ownerSelector(hub)),
+        now);
     return true;
   }
 

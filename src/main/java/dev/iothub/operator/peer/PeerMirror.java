@@ -72,26 +72,13 @@ public final class PeerMirror {
       return registry;
     }
     try {
-      Map<Integer, Secret> there =
-          new RegistryStore(reader.get()).shardMetadata(peerHub.get(), serving);
+      Map<Integer, Secret> there = shardsThere(reader.get(), peerHub.get(), serving);
       Map<Integer, Secret> here = RegistryMirror.byIndex(regionSecrets, standby);
       RegistrySummary source = RegistryStore.summarize(there.values());
       registry.setDevices(source.devices());
       registry.setChecksum(source.checksum());
       if (!source.checksum().equals(RegistryStore.summarize(here.values()).checksum())) {
-        long t0 = System.nanoTime();
-        RegistryMigration.MigrationResult copy =
-            new RegistryMigration(client, reader.get(), peerHub.get())
-                .migrate(hub, serving, there, standby, here, now, n -> {});
-        LOG.infof(
-            "hub %s/%s: pulled %d registry shards (%d devices in all) from the cluster of %s in %d"
-                + " ms",
-            hub.getMetadata().getNamespace(),
-            hub.getMetadata().getName(),
-            copy.copiedShards(),
-            copy.devices(),
-            serving.id(),
-            (System.nanoTime() - t0) / 1_000_000);
+        copy(hub, reader.get(), peerHub.get(), serving, there, standby, here, now);
         registry.setStandbySyncedAt(Timestamps.format(now));
       } else if (registry.getStandbySyncedAt() == null) {
         registry.setStandbySyncedAt(Timestamps.format(now));
@@ -106,5 +93,45 @@ public final class PeerMirror {
           registry.getStandbyError());
     }
     return registry;
+  }
+
+  /**
+   * Makes the standby region here hold the serving region's registry of the other cluster: only
+   * shards whose checksum differs are read and written, each verified.
+   *
+   * @param peerHub the hub as the other cluster stores it (its shards carry its uid)
+   * @param there the serving region's shards there, by index (metadata)
+   * @param here the standby region's shards here, by index (metadata)
+   */
+  public RegistryMigration.MigrationResult copy(
+      IoTHub hub,
+      KubernetesClient reader,
+      IoTHub peerHub,
+      Region serving,
+      Map<Integer, Secret> there,
+      Region standby,
+      Map<Integer, Secret> here,
+      Instant now) {
+    long t0 = System.nanoTime();
+    RegistryMigration.MigrationResult copy =
+        new RegistryMigration(client, reader, peerHub)
+            .migrate(hub, serving, there, standby, here, now, n -> {});
+    if (copy.copiedShards() > 0) {
+      LOG.infof(
+          "hub %s/%s: pulled %d registry shards (%d devices in all) from the cluster of %s in %d ms",
+          hub.getMetadata().getNamespace(),
+          hub.getMetadata().getName(),
+          copy.copiedShards(),
+          copy.devices(),
+          serving.id(),
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+    return copy;
+  }
+
+  /** The hub's registry shards in a region of the other cluster, by index (metadata only). */
+  public static Map<Integer, Secret> shardsThere(
+      KubernetesClient reader, IoTHub peerHub, Region region) {
+    return new RegistryStore(reader).shardMetadata(peerHub, region);
   }
 }

@@ -84,12 +84,20 @@ public final class HubRegistry {
 
   /** Whether the hub's status says an operation runs (the shards' fence also refuses writes). */
   public boolean frozen() {
-    return hub.getStatus().getOperation() != null;
+    // A handover to another cluster fences the writers like an operation of this one.
+    return hub.getStatus().getOperation() != null || hub.getStatus().getHandover() != null;
   }
 
   /** The sentence of a writer that waits: what runs, and what {@code then} happens after it. */
   public String frozenMessage(String then) {
     ActiveOperation op = hub.getStatus().getOperation();
+    if (op == null && hub.getStatus().getHandover() != null) {
+      return "The registry of "
+          + hubName()
+          + " is being handed over to a failover in another cluster; "
+          + then
+          + " if that failover ends without taking the hub over.";
+    }
     if (op == null) {
       // Shards are fenced with no operation: a split being prepared or a fence being lifted.
       return "The registry of "

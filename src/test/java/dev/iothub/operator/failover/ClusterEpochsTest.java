@@ -66,6 +66,21 @@ class ClusterEpochsTest {
     assertThat(ClusterEpochs.promoted(own)).isEqualTo(3L);
   }
 
+  @Test
+  void theServingSideHandsOverOnlyToAFailoverThatTakesTheHubFromIt() {
+    IoTHub peer = peer(WEST, 0);
+    assertThat(ClusterEpochs.takingOver(peer, EAST_REGION, WEST)).isNull();
+
+    ActiveOperation op = new ActiveOperation();
+    op.setRequestUid("uid-to-east");
+    op.setSource(WEST);
+    op.setTarget(EAST);
+    peer.getStatus().setOperation(op);
+    assertThat(ClusterEpochs.takingOver(peer, EAST_REGION, WEST)).isEqualTo("uid-to-east");
+    // Not from here (this cluster stands by in East US's view of things): nothing to hand over.
+    assertThat(ClusterEpochs.takingOver(peer, EAST_REGION, EAST)).isNull();
+  }
+
   private static IoTHubStatus status(LocationRef current, long epoch) {
     IoTHubStatus s = new IoTHubStatus();
     s.setCurrentLocation(current);
