@@ -268,19 +268,7 @@ public final class OperationRunner {
                   store.shardMetadata(hub, target),
                   now,
                   migrated -> op.setDevicesMigrated(migrated));
-      op.setDevicesTotal(result.devices());
-      op.setDevicesMigrated(result.devices());
-      op.setSourceReachable(true);
-      // The target's brokers authenticate from the records just migrated, before they start;
-      // planned from metadata, only fragments whose shard changed read their shard. The source's
-      // fragments are left alone: their shards' records did not change, and its brokers are
-      // scaled to 0 two steps later.
-      rollout.applyAuthIn(
-          hub,
-          locations,
-          List.of(target),
-          region -> SecretMetadata.list(client, region.namespace(), HubNames.ownerSelector(hub)),
-          now);
+      migrated(hub, locations, op, target, result.devices(), now);
       return true;
     }
     // The source region is lost: the target serves from its standby copy, however old.
@@ -331,8 +319,25 @@ public final class OperationRunner {
     if (!token.getChecksum().equals(copied.checksum())) {
       return false; // read while the source was still fencing: copied again in the next pass
     }
-    op.setDevicesTotal(copied.devices());
-    op.setDevicesMigrated(copied.devices());
+    migrated(hub, locations, op, target, copied.devices(), now);
+    return true;
+  }
+
+  /**
+   * The registry is in the target, as verified: the target's brokers authenticate from those
+   * records before they start. Planned from metadata, only fragments whose shard changed read their
+   * shard. The source's fragments are left alone: their records did not change, and its brokers are
+   * scaled to 0 two steps later (or stand down in their own cluster).
+   */
+  private void migrated(
+      IoTHub hub,
+      HubLocations locations,
+      ActiveOperation op,
+      Region target,
+      long devices,
+      Instant now) {
+    op.setDevicesTotal(devices);
+    op.setDevicesMigrated(devices);
     op.setSourceReachable(true);
     rollout.applyAuthIn(
         hub,
@@ -340,7 +345,6 @@ public final class OperationRunner {
         List.of(target),
         region -> SecretMetadata.list(client, region.namespace(), HubNames.ownerSelector(hub)),
         now);
-    return true;
   }
 
   private void advance(IoTHubStatusBuilder status, Instant now) {
