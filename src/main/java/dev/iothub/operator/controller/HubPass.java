@@ -35,9 +35,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +60,8 @@ final class HubPass {
   private final OperationRunner runner;
   private final PeerClusters peers;
   private boolean checksPeers;
+  // The hub as the other cluster stores it, by region id, as this pass read it (null: unknown).
+  private final Map<String, IoTHub> peerHubs = new HashMap<>();
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private final boolean hadOperation;
   private IoTHub hub;
@@ -158,6 +162,7 @@ final class HubPass {
    */
   private boolean standDownFor(Region region, PeerReach reach) {
     IoTHub peer = peers.peerHub(region, hub).orElse(null);
+    peerHubs.put(region.id(), peer);
     if (peer == null) {
       return false; // not known what it does: the handover, if any, stays as it is
     }
@@ -392,7 +397,13 @@ final class HubPass {
       // This cluster stands by: it pulls its copy from the cluster that serves the hub.
       RegistryStatus pulled =
           new PeerMirror(client, peers)
-              .pull(hub, locations.current(), locations.failover(), regionSecrets, now);
+              .pull(
+                  hub,
+                  Optional.ofNullable(peerHubs.get(locations.current().id())),
+                  locations.current(),
+                  locations.failover(),
+                  regionSecrets,
+                  now);
       String at = pulled.getStandbySyncedAt();
       metrics.hubObserved(
           hub,

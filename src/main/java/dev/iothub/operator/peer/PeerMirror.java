@@ -36,12 +36,19 @@ public final class PeerMirror {
   }
 
   /**
+   * @param peerHub the hub as the serving cluster stores it, as this pass read it; empty when that
+   *     cluster did not answer or has no such hub
    * @param serving the region the hub runs in, in another cluster
    * @param standby this cluster's region of the hub
    * @param regionSecrets metadata of the hub's region Secrets here (the informer's)
    */
   public RegistryStatus pull(
-      IoTHub hub, Region serving, Region standby, List<Secret> regionSecrets, Instant now) {
+      IoTHub hub,
+      Optional<IoTHub> peerHub,
+      Region serving,
+      Region standby,
+      List<Secret> regionSecrets,
+      Instant now) {
     RegistryStatus stored = hub.getStatus() == null ? null : hub.getStatus().getRegistry();
     RegistryStatus registry = new RegistryStatus();
     registry.setFrozen(false);
@@ -51,7 +58,6 @@ public final class PeerMirror {
       registry.setChecksum(stored.getChecksum());
     }
     Optional<KubernetesClient> reader = peers.reader(serving);
-    Optional<IoTHub> peerHub = reader.isEmpty() ? Optional.empty() : peers.peerHub(serving, hub);
     if (reader.isEmpty()) {
       registry.setStandbyError(
           "The cluster of "
