@@ -102,7 +102,8 @@ final class HubPass {
             metrics,
             settings.regions(),
             probe,
-            peers);
+            peers,
+            region -> Optional.ofNullable(peerHubs.get(region.id())));
   }
 
   IoTHub hub() {
@@ -145,7 +146,7 @@ final class HubPass {
           PeerReach reach = peers.reach(region);
           reaches.put(region, reach);
           if (reach.reachable()) {
-            stoodDown |= standDownFor(region, reach);
+            stoodDown |= standDownFor(region, reach, locations);
           }
         }
       }
@@ -160,7 +161,7 @@ final class HubPass {
    * epoch (see ClusterEpochs), and hands the hub over while a failover there takes it from here.
    * Returns whether this cluster stood down.
    */
-  private boolean standDownFor(Region region, PeerReach reach) {
+  private boolean standDownFor(Region region, PeerReach reach, HubLocations locations) {
     IoTHub peer = peers.peerHub(region, hub).orElse(null);
     peerHubs.put(region.id(), peer);
     if (peer == null) {
@@ -185,7 +186,7 @@ final class HubPass {
           written -> events.record(written, EventRecorder.WARNING, "StoodDown", message));
       return true;
     }
-    handOver(region, reach, peer);
+    handOver(region, reach, peer, locations.current());
     return false;
   }
 
@@ -194,13 +195,12 @@ final class HubPass {
    * and publishes the registry as fenced (the demotion token), which the other cluster copies and
    * verifies before it serves; lifts the fence when that failover ends without taking over.
    */
-  private void handOver(Region region, PeerReach reach, IoTHub peer) {
+  private void handOver(Region region, PeerReach reach, IoTHub peer, Region current) {
     IoTHubStatus own = status.status();
-    HubLocations here = HubLocations.resolve(status.view(), settings.regions()).locations();
     String taking =
-        here == null || here.current().inAnotherCluster() || own.getOperation() != null
+        current.inAnotherCluster() || own.getOperation() != null
             ? null
-            : ClusterEpochs.takingOver(peer, region, own.getCurrentLocation());
+            : ClusterEpochs.takingOver(peer, region, HubLocations.ref(current));
     HandoverStatus handover = own.getHandover();
     if (taking == null) {
       if (handover != null) {
@@ -215,8 +215,7 @@ final class HubPass {
     // registry.
     RegistryFence.close(hub);
     RegistrySummary fenced =
-        RegistryStore.summarize(
-            new RegistryStore(client).shardMetadata(hub, here.current()).values());
+        RegistryStore.summarize(new RegistryStore(client).shardMetadata(hub, current).values());
     HandoverStatus token = new HandoverStatus();
     token.setRequestUid(taking);
     token.setEpoch(own.epochOrZero());
@@ -404,15 +403,10 @@ final class HubPass {
                   locations.failover(),
                   regionSecrets,
                   now);
-      String at = pulled.getStandbySyncedAt();
       metrics.hubObserved(
           hub,
           pulled.getDevices() == null ? 0 : pulled.getDevices(),
-          at == null
-              ? -1
-              : pulled.getStandbyError() == null
-                  ? 0
-                  : Math.max(0, Duration.between(Timestamps.parse(at), now).toSeconds()));
+          lagSeconds(pulled.getStandbySyncedAt(), pulled.getStandbyError() == null));
       return pulled;
     }
     RegistryStatus registry =
@@ -441,14 +435,15 @@ final class HubPass {
             && status.status().getOperation() == null
             && observed.exists(locations.current())
             && observed.exists(locations.failover());
-    long lag =
-        syncedAt == null
-            ? -1
-            : current
-                ? 0
-                : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
-    metrics.hubObserved(hub, registry.getDevices(), lag);
+    metrics.hubObserved(hub, registry.getDevices(), lagSeconds(syncedAt, current));
     return registry;
+  }
+
+  /** How far the standby copy is behind: 0 when current, -1 when there is none. */
+  private long lagSeconds(String syncedAt, boolean current) {
+    return syncedAt == null
+        ? -1
+        : current ? 0 : Math.max(0, Duration.between(Timestamps.parse(syncedAt), now).toSeconds());
   }
 
   /**

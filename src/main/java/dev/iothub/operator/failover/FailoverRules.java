@@ -12,6 +12,7 @@ import dev.iothub.api.v1alpha1.QuotaStatus;
 import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
+import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -28,11 +29,8 @@ import java.util.Optional;
 public final class FailoverRules {
   private FailoverRules() {}
 
-  /** PeerReachable's reason when a cluster does not answer (not a refusal). */
-  private static final String UNREACHABLE = "PeerUnreachable";
-
   /** The cluster of a region of the hub that is in another cluster; empty for this cluster's. */
-  private static Optional<RegionClusterStatus> clusterOf(IoTHubStatus status, LocationRef region) {
+  static Optional<RegionClusterStatus> clusterOf(IoTHubStatus status, LocationRef region) {
     if (status == null || region == null || status.getRegionClusters() == null) {
       return Optional.empty();
     }
@@ -132,7 +130,9 @@ public final class FailoverRules {
         readyReason == HubReason.RunsInAnotherCluster
             && servingCluster
                 .map(
-                    c -> Boolean.TRUE.equals(c.getReachable()) || UNREACHABLE.equals(c.getReason()))
+                    c ->
+                        Boolean.TRUE.equals(c.getReachable())
+                            || PeerReach.Verdict.PeerUnreachable.name().equals(c.getReason()))
                 .orElse(false);
     if (readyReason == HubReason.RunsInAnotherCluster && !takesOver) {
       return Decision.refuse(

@@ -5,7 +5,6 @@ import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
-import dev.iothub.api.v1alpha1.LocationRef;
 import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RegionClusterStatus;
@@ -276,12 +275,9 @@ public final class IoTHubStatusBuilder {
   /** The hub runs in another cluster, and this one keeps its standby copy. */
   private boolean standsBy() {
     Condition ready = readyCondition();
-    LocationRef current = status.getCurrentLocation();
     return ready != null
         && HubReason.RunsInAnotherCluster.name().equals(ready.getReason())
-        && current != null
-        && status.getRegionClusters() != null
-        && status.getRegionClusters().stream().anyMatch(r -> current.getId().equals(r.getRegion()));
+        && FailoverRules.clusterOf(status, status.getCurrentLocation()).isPresent();
   }
 
   private static String banner(OperationType type) {

@@ -35,7 +35,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,6 +58,8 @@ public final class OperationRunner {
   private final OperatorMetrics metrics;
   private final RegionCatalog regions;
   private final PeerClusters peers;
+  // The hub as another cluster stores it, as this pass read it.
+  private final Function<Region, Optional<IoTHub>> peerHubs;
   private final BrokerProbe probe;
   private MqttProbe.Result lastProbe;
   // Whether a step threw in this pass: the next pass then waits a backoff, not the deadline.
@@ -71,8 +75,10 @@ public final class OperationRunner {
       OperatorMetrics metrics,
       RegionCatalog regions,
       BrokerProbe probe,
-      PeerClusters peers) {
+      PeerClusters peers,
+      Function<Region, Optional<IoTHub>> peerHubs) {
     this.peers = peers;
+    this.peerHubs = peerHubs;
     this.client = client;
     this.rollout = rollout;
     this.events = events;
@@ -299,7 +305,7 @@ public final class OperationRunner {
       Region target,
       Instant now) {
     KubernetesClient reader = peers.reader(source).orElse(null);
-    IoTHub peer = reader == null ? null : peers.peerHub(source, hub).orElse(null);
+    IoTHub peer = reader == null ? null : peerHubs.apply(source).orElse(null);
     HandoverStatus token =
         peer == null || peer.getStatus() == null ? null : peer.getStatus().getHandover();
     if (token == null || !op.getRequestUid().equals(token.getRequestUid())) {

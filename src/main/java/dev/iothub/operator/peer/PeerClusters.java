@@ -66,7 +66,7 @@ public final class PeerClusters implements AutoCloseable {
   /** Whether the region's cluster answers; {@code region} must be in another cluster. */
   public PeerReach reach(Region region) {
     ClusterRef ref = region.cluster().orElseThrow();
-    String key = secretName(ref) + "/" + ref.key() + "@" + region.namespace();
+    String key = clientKey(ref) + "@" + region.namespace();
     Instant now = clock.instant();
     Checked last = checks.get(key);
     if (last != null && now.isBefore(last.at().plus(keep))) {
@@ -85,9 +85,7 @@ public final class PeerClusters implements AutoCloseable {
     if (!reach(region).reachable()) {
       return Optional.empty();
     }
-    Built built =
-        clients.get(
-            secretName(region.cluster().orElseThrow()) + "/" + region.cluster().get().key());
+    Built built = clients.get(clientKey(region.cluster().orElseThrow()));
     return Optional.ofNullable(built).map(Built::client);
   }
 
@@ -168,7 +166,7 @@ public final class PeerClusters implements AutoCloseable {
 
   /** The client of the Secret's current kubeconfig; a changed Secret replaces it. */
   private Built client(ClusterRef ref, Secret secret) {
-    String key = secretName(ref) + "/" + ref.key();
+    String key = clientKey(ref);
     String version = secret.getMetadata().getResourceVersion();
     Built cached = clients.get(key);
     if (cached != null && version != null && version.equals(cached.resourceVersion())) {
@@ -237,6 +235,11 @@ public final class PeerClusters implements AutoCloseable {
   /** A verdict reached before any call to the cluster: it has no name or server yet. */
   private static PeerReach unread(String secretName, PeerReach.Verdict verdict, String message) {
     return new PeerReach(null, null, secretName, verdict, message);
+  }
+
+  /** One client per kubeconfig: the Secret and its key. */
+  private String clientKey(ClusterRef ref) {
+    return secretName(ref) + "/" + ref.key();
   }
 
   private String secretName(ClusterRef ref) {

@@ -68,13 +68,15 @@ public final class PeerMirror {
     }
     if (peerHub.isEmpty()) {
       registry.setStandbyError(
-          "No IoTHub "
+          "IoTHub "
               + hub.getMetadata().getNamespace()
               + "/"
               + hub.getMetadata().getName()
-              + " in the cluster of "
+              + " could not be read in the cluster of "
               + serving.displayName()
-              + ": apply the same IoTHub there; nothing is copied until then.");
+              + ": apply the same IoTHub there, and let the peer-reader get iothubs in namespace "
+              + hub.getMetadata().getNamespace()
+              + " (chart: that namespace in hubNamespaces); nothing is copied until then.");
       return registry;
     }
     try {
