@@ -116,7 +116,8 @@ delete or deletecollection: the users create and delete these objects.
 
 {{/*
 Rules in hub namespaces (where IoTHubs live): the hub's stable endpoint Service, its device-key
-Secrets and the Events the operator records. A Role in each hub namespace (a ClusterRole only with
+Secrets, the Events the operator records, and the ExternalDNS DNSEndpoint of a hub with a public
+host name (spec.endpoint). A Role in each hub namespace (a ClusterRole only with
 watchAllHubNamespaces).
 */}}
 {{- define "iothub-operator.hubRules" -}}
@@ -129,6 +130,9 @@ watchAllHubNamespaces).
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+- apiGroups: ["externaldns.k8s.io"]
+  resources: ["dnsendpoints"]
+  verbs: ["get", "create", "update", "delete"]
 {{- end }}
 
 {{/*

@@ -46,6 +46,7 @@ final class Views {
     row(out, "Primary location", location(s.getPrimaryLocation()));
     clusters(s, out);
     row(out, "Host name", s.getHostName());
+    publicHostName(hub, out);
     row(out, "Devices", devices(s));
     ActiveOperation op = s.getOperation();
     if (op != null) {
@@ -79,6 +80,27 @@ final class Views {
     if (ready != null) {
       row(out, "Ready", ready.getStatus() + " (" + ready.getReason() + "): " + ready.getMessage());
     }
+  }
+
+  /** The public host name and what became of its DNS record (condition DnsPublished). */
+  private static void publicHostName(IoTHub hub, PrintStream out) {
+    String host = hub.getSpec().publicHostName();
+    if (host == null) {
+      return;
+    }
+    Condition dns = Conditions.find(hub.getStatus().getConditions(), "DnsPublished").orElse(null);
+    row(
+        out,
+        "Public host name",
+        dns == null
+            ? host + " (not looked at yet)"
+            : host
+                + ", "
+                + ("True".equals(dns.getStatus()) ? "" : "NOT ")
+                + "published ("
+                + dns.getReason()
+                + "): "
+                + dns.getMessage());
   }
 
   /**

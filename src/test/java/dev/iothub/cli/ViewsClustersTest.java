@@ -53,6 +53,38 @@ class ViewsClustersTest {
     assertThat(show(hub)).doesNotContain("cluster:");
   }
 
+  @Test
+  void aPublicHostNameShowsWhereItsRecordStands() {
+    IoTHub hub = hub(true);
+    assertThat(show(hub)).doesNotContain("Public host name");
+    dev.iothub.api.v1alpha1.EndpointSpec endpoint = new dev.iothub.api.v1alpha1.EndpointSpec();
+    endpoint.setHostName("mqtt.contoso.com");
+    hub.getSpec().setEndpoint(endpoint);
+    assertThat(show(hub)).contains("Public host name:   mqtt.contoso.com (not looked at yet)");
+    Conditions.set(
+        hub.getStatus().getConditions(),
+        "DnsPublished",
+        false,
+        "DnsEndpointCrdMissing",
+        "This cluster has no DNSEndpoint resource.",
+        1L,
+        NOW);
+    assertThat(show(hub))
+        .contains(
+            "Public host name:   mqtt.contoso.com, NOT published (DnsEndpointCrdMissing): This"
+                + " cluster has no DNSEndpoint resource.");
+    Conditions.set(
+        hub.getStatus().getConditions(),
+        "DnsPublished",
+        true,
+        "Published",
+        "mqtt.contoso.com points at 192.0.2.10 (A, TTL 30 s).",
+        1L,
+        NOW);
+    assertThat(show(hub))
+        .contains("Public host name:   mqtt.contoso.com, published (Published): mqtt.contoso.com");
+  }
+
   private static String show(IoTHub hub) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Views.hub(hub, new PrintStream(bytes, true, StandardCharsets.UTF_8), NOW);

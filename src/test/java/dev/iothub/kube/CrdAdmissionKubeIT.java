@@ -466,6 +466,41 @@ class CrdAdmissionKubeIT {
             "registry removed (64 to the default 4)",
             remove("spec.registry")),
         refused(
+            "IoTHub spec.endpoint required hostName",
+            Op.CREATE,
+            HUB,
+            "an endpoint without hostName",
+            set("spec.endpoint", Map.of())),
+        refused(
+            "IoTHub spec.endpoint.hostName pattern",
+            Op.CREATE,
+            HUB,
+            "Mqtt.Contoso.com",
+            set("spec.endpoint", Map.of("hostName", "Mqtt.Contoso.com"))),
+        refused(
+            "IoTHub spec.endpoint.hostName pattern",
+            Op.CREATE,
+            HUB,
+            "*.contoso.com",
+            set("spec.endpoint", Map.of("hostName", "*.contoso.com"))),
+        refused(
+            "IoTHub spec.endpoint.hostName pattern",
+            Op.CREATE,
+            HUB,
+            "mqtt.contoso.com.",
+            set("spec.endpoint", Map.of("hostName", "mqtt.contoso.com."))),
+        refused(
+            "IoTHub spec.endpoint.hostName maxLength",
+            Op.CREATE,
+            HUB,
+            "254 characters",
+            set(
+                "spec.endpoint",
+                Map.of(
+                    "hostName",
+                    String.join(
+                        ".", "a".repeat(63), "a".repeat(63), "a".repeat(63), "a".repeat(62))))),
+        refused(
             "IoTHub status.state enum",
             Op.STATUS,
             HUB,

@@ -4,22 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iothub.api.v1alpha1.Device;
+import dev.iothub.api.v1alpha1.DnsReason;
 import dev.iothub.api.v1alpha1.FailoverRequest;
 import dev.iothub.api.v1alpha1.HubReason;
 import dev.iothub.api.v1alpha1.HubState;
 import dev.iothub.api.v1alpha1.IoTHub;
+import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
+import dev.iothub.operator.hub.PublicEndpoint;
 import dev.iothub.operator.objects.HubNames;
 import dev.iothub.operator.registry.DeviceKeySecrets;
 import dev.iothub.operator.status.Conditions;
 import dev.iothub.packaging.Helm;
 import dev.iothub.packaging.Project;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import java.time.Duration;
@@ -54,6 +60,14 @@ class TwoClusterKubeIT {
   static final String HUB = "contoso";
   static final int DEVICES = 30;
   static final Duration WAIT = Duration.ofSeconds(60);
+  static final String HOST = "mqtt.contoso.example";
+  static final String WEST_LB = "192.0.2.10";
+  static final String EAST_LB = "192.0.2.20";
+  static final String DNS_CRD =
+      "src/test/resources/externaldns/dnsendpoints.externaldns.k8s.io.yaml";
+
+  /** East's steps end after 20 s: a failover that waits for a handover fails in the test's time. */
+  static final String EAST_STEP_DEADLINE = "PT20S";
 
   /** Checks of the other cluster every 2 s. */
   static final Map<String, String> FAST_PEER_CHECKS =
@@ -70,8 +84,10 @@ class TwoClusterKubeIT {
   static void install() {
     east = RealCluster.get();
     west = RealCluster.peer("west");
-    installChart(east, EAST_NS, "westus", "west-kubeconfig");
-    installChart(west, WEST_NS, "eastus", "east-kubeconfig");
+    installChart(east, EAST_NS, "westus", "west-kubeconfig", EAST_STEP_DEADLINE);
+    installChart(west, WEST_NS, "eastus", "east-kubeconfig", "PT5M");
+    // ExternalDNS's CRD in east; west gets it only after it reported it missing.
+    east.kubectl("apply", "--server-side", "-f", DNS_CRD);
     eastKubeconfig = peerKubeconfig(east, "east");
     putKubeconfig(west, "east-kubeconfig", eastKubeconfig);
     putKubeconfig(east, "west-kubeconfig", peerKubeconfig(west, "west"));
@@ -102,6 +118,9 @@ class TwoClusterKubeIT {
       east.helm("uninstall", RELEASE, "--namespace", SYSTEM);
       east.deleteNamespaces(WAIT, SYSTEM);
     }
+    if (east != null) {
+      east.kubectlResult("delete", "-f", DNS_CRD, "--ignore-not-found");
+    }
     if (west != null) {
       west.stop();
     }
@@ -116,7 +135,7 @@ class TwoClusterKubeIT {
             "apiVersion: iothub.dev/v1alpha1",
             "kind: IoTHub",
             "metadata: {name: " + HUB + ", namespace: " + NS + "}",
-            "spec: {location: westus}");
+            "spec: {location: westus, endpoint: {hostName: " + HOST + "}}");
     west.apply(hub);
     east.apply(hub);
 
@@ -140,6 +159,28 @@ class TwoClusterKubeIT {
     await().atMost(WAIT).until(() -> brokerReplicas(east, EAST_NS) == 0);
     assertThat(west.admin().apps().deployments().inNamespace(EAST_NS).list().getItems()).isEmpty();
     assertThat(east.admin().apps().deployments().inNamespace(WEST_NS).list().getItems()).isEmpty();
+
+    // The public host name. A load balancer controller gives each cluster's brokers an address.
+    assignLoadBalancer(west, WEST_NS, WEST_LB);
+    assignLoadBalancer(east, EAST_NS, EAST_LB);
+    Condition missing = awaitDns(west, DnsReason.DnsEndpointCrdMissing);
+    assertThat(missing.getStatus()).isEqualTo("False");
+    assertThat(missing.getMessage())
+        .contains("install ExternalDNS")
+        .contains("point " + HOST + " at " + WEST_LB + " (A, TTL 30 s) yourself");
+    assertThat(ready(hub(west))).isTrue();
+    Condition other = awaitDns(east, DnsReason.PublishedByAnotherCluster);
+    assertThat(other.getStatus()).isEqualTo("True");
+    assertThat(other.getMessage()).contains("West US");
+    assertThat(dnsTargets(east)).isNull();
+    // Once the CRD is there, west publishes; when ExternalDNS takes it in, the name is published.
+    west.kubectl("apply", "--server-side", "-f", DNS_CRD);
+    assertThat(awaitDns(west, DnsReason.AwaitingExternalDns).getMessage())
+        .contains(HOST + " points at " + WEST_LB + " (A, TTL 30 s)");
+    assertThat(dnsTargets(west)).containsExactly(WEST_LB);
+    playExternalDns(west);
+    assertThat(awaitDns(west, DnsReason.Published).getMessage())
+        .endsWith("ExternalDNS took it in.");
   }
 
   @Test
@@ -242,6 +283,9 @@ class TwoClusterKubeIT {
         .contains("HandingOver")
         .contains("must hold these " + DEVICES + " devices")
         .contains("StoodDown");
+    // The name moved: east publishes its load balancer, west withdrew its record.
+    awaitDnsTargets(east, List.of(EAST_LB));
+    awaitDnsTargets(west, null);
 
     // Failback, asked in west: the same handover the other way, epoch 2.
     FailoverRequest back = request(west, "back-to-west");
@@ -261,6 +305,8 @@ class TwoClusterKubeIT {
                 && registry(h) != null
                 && registry(h).getStandbyError() == null);
     await().atMost(WAIT).until(() -> brokerReplicas(east, EAST_NS) == 0);
+    awaitDnsTargets(west, List.of(WEST_LB));
+    awaitDnsTargets(east, null);
   }
 
   @Test
@@ -347,12 +393,61 @@ class TwoClusterKubeIT {
 
   @Test
   @Order(6)
-  void whenTheServingClusterStopsAnsweringAFailoverPromotesTheCopy() {
+  void whenTheServingOperatorIsDownAFailoverWaitsThenFailsWithoutPromoting() {
+    String checksum = hub(west).getStatus().getRegistry().getChecksum();
+    westOperator.kill();
+    // West's API server answers, so the failover is planned, and waits for a handover that its
+    // stopped operator never makes.
+    FailoverRequest waited = request(east, "operator-is-down");
+    assertThat(waited.getStatus().getPhase()).isEqualTo(RequestPhase.Failed);
+    assertThat(waited.getStatus().getReason()).isEqualTo(RequestReason.SourceDidNotHandOver.name());
+    assertThat(waited.getStatus().getMessage())
+        .isEqualTo(
+            "The cluster of West US answers, but did not hand the hub over within 20 s: its"
+                + " operator is down or behind (look at it there). Nothing was promoted. The hub"
+                + " keeps running in West US.");
+    IoTHub standby =
+        awaitHub(
+            east,
+            h ->
+                h.getStatus().getState() == HubState.Standby
+                    && h.getStatus().getOperation() == null);
+    assertThat(standby.getStatus().getEpoch()).isEqualTo(2L);
+    assertThat(brokerReplicas(east, EAST_NS)).isZero();
+    assertThat(dnsTargets(east)).isNull();
+    // The copy kept up: it is read from west's API server, not from west's operator.
+    assertThat(registry(standby).getChecksum()).isEqualTo(checksum);
+    assertThat(registry(standby).getStandbyError()).isNull();
+    // West's brokers served all along; its operator, back, serves on.
+    assertThat(brokerReplicas(west, WEST_NS)).isEqualTo(1);
+    restartIfStopped(west);
+    awaitHub(west, h -> ready(h) && h.getStatus().getState() == HubState.Active);
+  }
+
+  @Test
+  @Order(7)
+  void whenTheServingClusterIsLostDuringAHandoverTheFailoverPromotesTheCopy() {
+    // West's operator is down, so east's failover waits for its handover; then west's API server
+    // stops answering as well.
+    westOperator.kill();
+    create(east, "west-is-gone");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                east.admin()
+                    .resources(FailoverRequest.class)
+                    .inNamespace(NS)
+                    .withName("west-is-gone")
+                    .get(),
+            r ->
+                r != null
+                    && r.getStatus() != null
+                    && r.getStatus().getStep() == OperationStep.MigratingRegistry);
     west.freezeApiServer();
     IoTHub lost = awaitCluster(east, "westus", "PeerUnreachable");
     assertThat(peerMessage(lost)).contains("does not answer");
 
-    create(east, "west-is-gone");
     await().atMost(WAIT).until(() -> phase(east, "west-is-gone") == RequestPhase.Succeeded);
     FailoverRequest r =
         east.admin()
@@ -372,10 +467,11 @@ class TwoClusterKubeIT {
     assertThat(brokerReplicas(east, EAST_NS)).isEqualTo(1);
     String events = east.kubectl("get", "events", "-n", NS, "-o", "json");
     assertThat(events).contains("Manual failover is complete. contoso is running in East US.");
+    awaitDnsTargets(east, List.of(EAST_LB));
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void theLostClusterComesBackAndStandsDown() {
     west.thawApiServer();
     IoTHub back =
@@ -395,6 +491,8 @@ class TwoClusterKubeIT {
     assertThat(stoodDown)
         .contains("StoodDown")
         .contains("at epoch 3, higher than this cluster's 2");
+    // Standing down withdraws west's record: only east's remains.
+    awaitDnsTargets(west, null);
 
     // West now copies from east, and east reports west reachable again.
     String checksum = hub(east).getStatus().getRegistry().getChecksum();
@@ -402,6 +500,60 @@ class TwoClusterKubeIT {
     awaitCluster(east, "westus", "Reachable");
     assertThat(hub(east).getStatus().getCurrentLocation().getId()).isEqualTo("eastus");
     assertThat(ready(hub(east))).isTrue();
+  }
+
+  @Test
+  @Order(9)
+  void aPartitionWithAFailoverServesOnBothSidesUntilItHealsThenTheLowerEpochStandsDown() {
+    // Each cluster alive, neither reaching the other: their kubeconfigs name a port that refuses.
+    String toWest = secretText(east, "west-kubeconfig");
+    String toEast = secretText(west, "east-kubeconfig");
+    putKubeconfig(
+        east,
+        "west-kubeconfig",
+        toWest.replaceAll("server: \"[^\"]+\"", "server: \"https://127.0.0.1:1\""));
+    putKubeconfig(
+        west,
+        "east-kubeconfig",
+        toEast.replaceAll("server: \"[^\"]+\"", "server: \"https://127.0.0.1:1\""));
+    awaitCluster(east, "westus", "PeerUnreachable");
+    awaitCluster(west, "eastus", "PeerUnreachable");
+
+    // The user fails over to west anyway: west promotes its copy at epoch 4; east serves on.
+    FailoverRequest anyway = request(west, "during-a-partition");
+    assertThat(anyway.getStatus().getPhase())
+        .as(anyway.getStatus().getMessage())
+        .isEqualTo(RequestPhase.Succeeded);
+    assertThat(anyway.getStatus().getMessage()).contains("East US was unreachable");
+    IoTHub westSide = awaitHub(west, TwoClusterKubeIT::ready);
+    assertThat(westSide.getStatus().getEpoch()).isEqualTo(4L);
+    IoTHub eastSide = hub(east);
+    assertThat(eastSide.getStatus().getState()).isEqualTo(HubState.Active);
+    assertThat(eastSide.getStatus().getEpoch()).isEqualTo(3L);
+    assertThat(brokerReplicas(west, WEST_NS)).isEqualTo(1);
+    assertThat(brokerReplicas(east, EAST_NS)).isEqualTo(1);
+    // Both publish: which one the name resolves to is up to the last ExternalDNS upsert.
+    awaitDnsTargets(west, List.of(WEST_LB));
+    assertThat(dnsTargets(east)).containsExactly(EAST_LB);
+
+    // Healed: east sees west's higher epoch and stands down; west serves on.
+    putKubeconfig(east, "west-kubeconfig", toWest);
+    putKubeconfig(west, "east-kubeconfig", toEast);
+    IoTHub stoodDown =
+        awaitHub(
+            east,
+            h ->
+                h.getStatus().getState() == HubState.Standby
+                    && Long.valueOf(4).equals(h.getStatus().getEpoch()));
+    assertThat(stoodDown.getStatus().getCurrentLocation().getId()).isEqualTo("westus");
+    await().atMost(WAIT).until(() -> brokerReplicas(east, EAST_NS) == 0);
+    awaitDnsTargets(east, null);
+    assertThat(east.kubectl("get", "events", "-n", NS, "-o", "json"))
+        .contains("at epoch 4, higher than this cluster's 3");
+    IoTHub serving = awaitHub(west, h -> reachable(h, "eastus"));
+    assertThat(ready(serving)).isTrue();
+    assertThat(serving.getStatus().getEpoch()).isEqualTo(4L);
+    assertThat(dnsTargets(west)).containsExactly(WEST_LB);
   }
 
   /**
@@ -427,7 +579,11 @@ class TwoClusterKubeIT {
   }
 
   private static void installChart(
-      RealCluster cluster, String regionNamespace, String otherRegion, String otherSecret) {
+      RealCluster cluster,
+      String regionNamespace,
+      String otherRegion,
+      String otherSecret,
+      String stepDeadline) {
     cluster.kubectl("apply", "--server-side", "-f", "crds/");
     Helm.Result r =
         cluster.helm(
@@ -449,7 +605,9 @@ class TwoClusterKubeIT {
             "peerReader.enabled=true",
             // No hour between a failover and the next operation.
             "--set",
-            "failover.minInterval=PT1S");
+            "failover.minInterval=PT1S",
+            "--set",
+            "failover.stepDeadline=" + stepDeadline);
     assertThat(r.ok()).as(r.describe()).isTrue();
   }
 
@@ -590,6 +748,76 @@ class TwoClusterKubeIT {
   private static String peerMessage(IoTHub hub) {
     Condition c = peerCondition(hub);
     return c == null || c.getMessage() == null ? "" : c.getMessage();
+  }
+
+  /** Plays a load balancer controller: the region's broker Service gets that address. */
+  private static void assignLoadBalancer(RealCluster cluster, String namespace, String ip) {
+    Service service =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    cluster.admin().services().inNamespace(namespace).list().getItems().stream()
+                        .filter(s -> "LoadBalancer".equals(s.getSpec().getType()))
+                        .findFirst()
+                        .orElse(null),
+                java.util.Objects::nonNull);
+    service.setStatus(
+        new ServiceStatusBuilder()
+            .withNewLoadBalancer()
+            .addNewIngress()
+            .withIp(ip)
+            .endIngress()
+            .endLoadBalancer()
+            .build());
+    cluster.admin().services().inNamespace(namespace).resource(service).updateStatus();
+  }
+
+  private static io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> dnsEndpoint(
+      RealCluster cluster) {
+    return cluster
+        .admin()
+        .genericKubernetesResources(PublicEndpoint.DNS_ENDPOINT)
+        .inNamespace(NS)
+        .withName(HUB);
+  }
+
+  /** The targets of the hub's DNSEndpoint in that cluster, or null when it has none. */
+  @SuppressWarnings("unchecked")
+  private static List<String> dnsTargets(RealCluster cluster) {
+    GenericKubernetesResource d = dnsEndpoint(cluster).get();
+    if (d == null) {
+      return null;
+    }
+    Map<String, Object> spec = (Map<String, Object>) d.getAdditionalProperties().get("spec");
+    List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("endpoints");
+    assertThat(endpoints).allSatisfy(e -> assertThat(e).containsEntry("dnsName", HOST));
+    return endpoints.stream().flatMap(e -> ((List<String>) e.get("targets")).stream()).toList();
+  }
+
+  private static void awaitDnsTargets(RealCluster cluster, List<String> targets) {
+    await().atMost(WAIT).until(() -> java.util.Objects.equals(dnsTargets(cluster), targets));
+  }
+
+  /** Plays ExternalDNS: it reports the generation of the DNSEndpoint it took in. */
+  private static void playExternalDns(RealCluster cluster) {
+    GenericKubernetesResource d = dnsEndpoint(cluster).get();
+    d.setAdditionalProperty(
+        "status", Map.of("observedGeneration", d.getMetadata().getGeneration()));
+    cluster
+        .admin()
+        .genericKubernetesResources(PublicEndpoint.DNS_ENDPOINT)
+        .inNamespace(NS)
+        .resource(d)
+        .updateStatus();
+  }
+
+  private static Condition dns(IoTHub hub) {
+    return Conditions.find(hub.getStatus().getConditions(), PublicEndpoint.CONDITION).orElse(null);
+  }
+
+  private static Condition awaitDns(RealCluster cluster, DnsReason reason) {
+    return dns(awaitHub(cluster, h -> dns(h) != null && reason.name().equals(dns(h).getReason())));
   }
 
   private static dev.iothub.api.v1alpha1.RegistryStatus registry(IoTHub h) {

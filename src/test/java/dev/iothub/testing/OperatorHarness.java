@@ -113,7 +113,7 @@ public final class OperatorHarness implements AutoCloseable {
             h.metrics,
             (hub, region) -> h.probe.probe(hub, region),
             new PeerClusters(
-                h.client(), "default", Duration.ofSeconds(2), Duration.ofSeconds(10), h.clock)),
+                h.client(), "default", Duration.ofSeconds(2), Duration.ofSeconds(2), h.clock)),
         new FailoverRequestReconciler(h.clock),
         new DeviceReconciler(h.settings, h.clock),
         new DeviceImportReconciler(h.settings, h.clock));

@@ -1,5 +1,6 @@
 package dev.iothub.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -31,6 +32,11 @@ public class IoTHubSpec {
   @JsonPropertyDescription("Settings of the device registry.")
   private RegistrySpec registry;
 
+  @JsonPropertyDescription(
+      "One host name for devices that follows the serving region across clusters, published"
+          + " through ExternalDNS. Without it, devices inside a cluster use status.hostName.")
+  private EndpointSpec endpoint;
+
   public String getLocation() {
     return location;
   }
@@ -53,5 +59,19 @@ public class IoTHubSpec {
 
   public void setRegistry(RegistrySpec registry) {
     this.registry = registry;
+  }
+
+  public EndpointSpec getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(EndpointSpec endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** The public host name of spec.endpoint, or null when the hub has none. */
+  @JsonIgnore
+  public String publicHostName() {
+    return endpoint == null ? null : endpoint.getHostName();
   }
 }

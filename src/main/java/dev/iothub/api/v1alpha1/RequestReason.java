@@ -29,6 +29,11 @@ public enum RequestReason {
   TargetNotAvailable,
   /** A step did not finish within its deadline. */
   StepDeadlineExceeded,
+  /**
+   * The source region is in another cluster that answers, but its operator did not hand the hub
+   * over (fence its writers, publish its registry) within the step deadline; nothing was promoted.
+   */
+  SourceDidNotHandOver,
   /** The MQTT probe of the target's brokers failed. */
   ProbeFailed,
   /**

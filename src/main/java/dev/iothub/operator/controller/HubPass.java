@@ -1,30 +1,27 @@
 package dev.iothub.operator.controller;
 
+import dev.iothub.api.v1alpha1.DnsReason;
 import dev.iothub.api.v1alpha1.FailoverRequest;
-import dev.iothub.api.v1alpha1.HandoverStatus;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.api.v1alpha1.IoTHubStatus;
 import dev.iothub.api.v1alpha1.RegistryStatus;
 import dev.iothub.operator.config.OperatorSettings;
 import dev.iothub.operator.failover.BrokerProbe;
-import dev.iothub.operator.failover.ClusterEpochs;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.failover.OperationHistory;
 import dev.iothub.operator.failover.OperationRunner;
 import dev.iothub.operator.failover.RequestIntake;
 import dev.iothub.operator.hub.HubRollout;
+import dev.iothub.operator.hub.PublicEndpoint;
 import dev.iothub.operator.metrics.OperatorMetrics;
 import dev.iothub.operator.objects.NameConflictException;
 import dev.iothub.operator.peer.PeerClusters;
 import dev.iothub.operator.peer.PeerMirror;
-import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
-import dev.iothub.operator.registry.RegistryFence;
 import dev.iothub.operator.registry.RegistryGrowth;
 import dev.iothub.operator.registry.RegistryMirror;
 import dev.iothub.operator.registry.RegistryStore;
-import dev.iothub.operator.registry.RegistrySummary;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
@@ -35,11 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,9 +52,7 @@ final class HubPass {
   private final Instant now;
   private final OperationRunner runner;
   private final PeerClusters peers;
-  private boolean checksPeers;
-  // The hub as the other cluster stores it, by region id, as this pass read it (null: unknown).
-  private final Map<String, IoTHub> peerHubs = new HashMap<>();
+  private final ClusterRoles roles;
   private final List<java.util.function.Consumer<IoTHub>> afterWrite = new java.util.ArrayList<>();
   private final boolean hadOperation;
   private IoTHub hub;
@@ -70,6 +61,8 @@ final class HubPass {
   // Requests of this hub with no final phase yet: their verdicts stay in the history. Null until
   // the requests were looked at: the history is then not trimmed at all.
   private Set<String> openRequestUids;
+  // What the rollout said of the public host name; null without one (or before the rollout).
+  private PublicEndpoint.Verdict dns;
 
   HubPass(
       IoTHub hub,
@@ -92,6 +85,7 @@ final class HubPass {
     this.hadOperation = status.status().getOperation() != null;
     this.writer = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
+    this.roles = new ClusterRoles(client, peers, status, events, now);
     this.runner =
         new OperationRunner(
             client,
@@ -103,7 +97,7 @@ final class HubPass {
             settings.regions(),
             probe,
             peers,
-            region -> Optional.ofNullable(peerHubs.get(region.id())));
+            region -> roles.peerHub(region));
   }
 
   IoTHub hub() {
@@ -134,111 +128,24 @@ final class HubPass {
 
   /**
    * Checks the clusters of the hub's regions that are in other clusters and reports them (nothing
-   * for a hub whose regions are both in this cluster). Before the requests are taken: the rules
-   * refuse a failover to another cluster from what this reports.
-   */
-  boolean checkPeers(HubLocations locations) {
-    Map<Region, PeerReach> reaches = new LinkedHashMap<>();
-    boolean stoodDown = false;
-    if (locations != null) {
-      for (Region region : List.of(locations.primary(), locations.secondary())) {
-        if (region.inAnotherCluster()) {
-          PeerReach reach = peers.reach(region);
-          reaches.put(region, reach);
-          if (reach.reachable()) {
-            stoodDown |= standDownFor(region, reach, locations);
-          }
-        }
-      }
-    }
-    checksPeers = !reaches.isEmpty();
-    status.regionClusters(reaches);
-    return stoodDown;
-  }
-
-  /**
-   * Looks at the hub as the other cluster has it: follows that cluster when it serves at a higher
-   * epoch (see ClusterEpochs), and hands the hub over while a failover there takes it from here.
+   * for a hub whose regions are both in this cluster); see {@link ClusterRoles}. Before the
+   * requests are taken: the rules refuse a failover to another cluster from what this reports.
    * Returns whether this cluster stood down.
    */
-  private boolean standDownFor(Region region, PeerReach reach, HubLocations locations) {
-    IoTHub peer = peers.peerHub(region, hub).orElse(null);
-    peerHubs.put(region.id(), peer);
-    if (peer == null) {
-      return false; // not known what it does: the handover, if any, stays as it is
-    }
-    IoTHubStatus own = status.status();
-    long before = own.epochOrZero();
-    if (ClusterEpochs.followPeer(own, peer, region)) {
-      own.setHandover(null);
-      String message =
-          "The hub serves in "
-              + region.displayName()
-              + ", in cluster "
-              + reach.cluster()
-              + ", at epoch "
-              + own.getEpoch()
-              + ", higher than this cluster's "
-              + before
-              + ": this cluster stands down. Its brokers scale to 0 and its registry is replaced by"
-              + " a copy of that cluster's; changes made here since the failover are not kept.";
-      afterWrite.add(
-          written -> events.record(written, EventRecorder.WARNING, "StoodDown", message));
-      return true;
-    }
-    handOver(region, reach, peer, locations.current());
-    return false;
+  boolean checkPeers(HubLocations locations) {
+    return roles.check(hub, locations, afterWrite::add);
   }
 
   /**
-   * The serving side of a planned failover into the other cluster: fences this cluster's writers
-   * and publishes the registry as fenced (the demotion token), which the other cluster copies and
-   * verifies before it serves; lifts the fence when that failover ends without taking over.
+   * Whether something the next passes must look at again changes without an event for the hub: a
+   * region in another cluster (it may stop or start answering), or a public host name that waits
+   * for ExternalDNS or for its CRD.
    */
-  private void handOver(Region region, PeerReach reach, IoTHub peer, Region current) {
-    IoTHubStatus own = status.status();
-    String taking =
-        current.inAnotherCluster() || own.getOperation() != null
-            ? null
-            : ClusterEpochs.takingOver(peer, region, HubLocations.ref(current));
-    HandoverStatus handover = own.getHandover();
-    if (taking == null) {
-      if (handover != null) {
-        own.setHandover(null); // the registry opens again in this pass (RegistryMirror)
-      }
-      return;
-    }
-    if (handover != null && taking.equals(handover.getRequestUid())) {
-      return;
-    }
-    // Writes in flight are made before close returns; none follows: the token is the whole
-    // registry.
-    RegistryFence.close(hub);
-    RegistrySummary fenced =
-        RegistryStore.summarize(new RegistryStore(client).shardMetadata(hub, current).values());
-    HandoverStatus token = new HandoverStatus();
-    token.setRequestUid(taking);
-    token.setEpoch(own.epochOrZero());
-    token.setChecksum(fenced.checksum());
-    token.setDevices(fenced.devices());
-    token.setAt(Timestamps.format(now));
-    own.setHandover(token);
-    String message =
-        "A failover in cluster "
-            + reach.cluster()
-            + " takes the hub to "
-            + region.displayName()
-            + ": writers here wait, and its copy must hold these "
-            + fenced.devices()
-            + " devices (checksum "
-            + fenced.checksum()
-            + ") before it serves.";
-    afterWrite.add(written -> events.record(written, EventRecorder.NORMAL, "HandingOver", message));
-  }
-
-  /** Whether the hub has a region in another cluster, which the next passes must check again. */
-  boolean checksPeers() {
-    return checksPeers;
+  boolean checksAgain() {
+    return roles.checked()
+        || (dns != null
+            && (dns.reason() == DnsReason.AwaitingExternalDns
+                || dns.reason() == DnsReason.DnsEndpointCrdMissing));
   }
 
   /**
@@ -368,6 +275,8 @@ final class HubPass {
       return verdict;
     }
     Region serving = observed.plan().endpoint();
+    dns = rollout.publish(hub, serving, status.condition(PublicEndpoint.CONDITION));
+    status.dns(dns);
     status.status().setRegistry(registry(hub, locations, observed, regionSecrets));
     ReadyVerdict verdict =
         ReadyVerdict.of(
@@ -398,7 +307,7 @@ final class HubPass {
           new PeerMirror(client, peers)
               .pull(
                   hub,
-                  Optional.ofNullable(peerHubs.get(locations.current().id())),
+                  roles.peerHub(locations.current()),
                   locations.current(),
                   locations.failover(),
                   regionSecrets,

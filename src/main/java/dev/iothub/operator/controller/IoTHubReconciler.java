@@ -86,10 +86,11 @@ public class IoTHubReconciler implements Reconciler<IoTHub>, Cleaner<IoTHub> {
         new HubPass(
             hub, context.getClient(), rollout(context), settings, clock, metrics, probe, peers);
     UpdateControl<IoTHub> control = run(hub, pass, cached, context);
-    if (!pass.checksPeers()) {
+    if (!pass.checksAgain()) {
       return control;
     }
-    // Nothing wakes a hub when another cluster stops (or starts) answering: it checks again.
+    // Nothing wakes a hub when another cluster stops (or starts) answering, or when ExternalDNS
+    // takes in its record: it checks again.
     long every = peers.probeInterval().toMillis();
     return control.getScheduleDelay().filter(d -> d <= every).isPresent()
         ? control

@@ -9,15 +9,32 @@ import java.time.Duration;
 
 /**
  * Why an operation whose step ran past its deadline failed: the most specific reason the step knows
- * (the target's probe failed, the target's broker never became available), else {@code
- * StepDeadlineExceeded}; the message names the step and its last error.
+ * (the target's probe failed, the target's broker never became available, the source's cluster
+ * never handed the hub over), else {@code StepDeadlineExceeded}; the message names the step and its
+ * last error.
  */
 record DeadlineVerdict(RequestReason reason, String message) {
 
   static DeadlineVerdict of(
-      ActiveOperation op, Region target, MqttProbe.Result lastProbe, Duration deadline) {
+      ActiveOperation op,
+      Region source,
+      Region target,
+      MqttProbe.Result lastProbe,
+      Duration deadline) {
     long seconds = deadline.toSeconds();
     String lastError = StepErrors.verdictSuffix(op);
+    if (op.getStep() == OperationStep.MigratingRegistry && source.inAnotherCluster()) {
+      // That cluster answered all along (else the copy would have been promoted): its operator
+      // never fenced its writers for this request.
+      return new DeadlineVerdict(
+          RequestReason.SourceDidNotHandOver,
+          "The cluster of "
+              + source.displayName()
+              + " answers, but did not hand the hub over within "
+              + seconds
+              + " s: its operator is down or behind (look at it there). Nothing was promoted."
+              + lastError);
+    }
     boolean activating = op.getStep() == OperationStep.ActivatingTarget;
     if (activating && lastProbe != null && !lastProbe.succeeded()) {
       return new DeadlineVerdict(

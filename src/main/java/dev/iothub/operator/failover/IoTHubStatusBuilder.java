@@ -9,6 +9,7 @@ import dev.iothub.api.v1alpha1.OperationRecord;
 import dev.iothub.api.v1alpha1.OperationType;
 import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
+import dev.iothub.operator.hub.PublicEndpoint;
 import dev.iothub.operator.peer.PeerReach;
 import dev.iothub.operator.region.HubLocations;
 import dev.iothub.operator.region.Region;
@@ -88,6 +89,23 @@ public final class IoTHubStatusBuilder {
     return this;
   }
 
+  /** The DnsPublished condition: set from the verdict, removed with none (no public host name). */
+  public IoTHubStatusBuilder dns(PublicEndpoint.Verdict verdict) {
+    if (verdict == null) {
+      Conditions.remove(conditions(), PublicEndpoint.CONDITION);
+    } else {
+      Conditions.set(
+          conditions(),
+          PublicEndpoint.CONDITION,
+          verdict.published(),
+          verdict.reason().name(),
+          Messages.bounded(verdict.message()),
+          generation(),
+          now);
+    }
+    return this;
+  }
+
   /** The result of the last MQTT probe of a failover target. */
   public IoTHubStatusBuilder probe(boolean succeeded, String reason, String message) {
     Conditions.set(conditions(), BROKER_PROBE, succeeded, reason, message, generation(), now);
@@ -141,6 +159,11 @@ public final class IoTHubStatusBuilder {
         generation(),
         this.now);
     return this;
+  }
+
+  /** The condition of that type as it stands in this pass, or null. */
+  public Condition condition(String type) {
+    return Conditions.find(conditions(), type).orElse(null);
   }
 
   public Condition readyCondition() {

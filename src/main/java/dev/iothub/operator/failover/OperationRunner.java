@@ -149,7 +149,7 @@ public final class OperationRunner {
         return;
       }
       if (!done) {
-        failIfOverdue(hub, status, target, now);
+        failIfOverdue(hub, status, locations, now);
         return;
       }
       if (step == OperationStep.Completing) {
@@ -188,7 +188,7 @@ public final class OperationRunner {
       afterWrite.add(
           written -> events.record(written, EventRecorder.WARNING, type + "StepRetrying", message));
     }
-    failIfOverdue(status.view(), status, locations.failover(), now);
+    failIfOverdue(status.view(), status, locations, now);
   }
 
   /**
@@ -223,13 +223,16 @@ public final class OperationRunner {
   }
 
   /** Ends the operation as Failed when its step is past the deadline, with the step's reason. */
-  private void failIfOverdue(IoTHub hub, IoTHubStatusBuilder status, Region target, Instant now) {
+  private void failIfOverdue(
+      IoTHub hub, IoTHubStatusBuilder status, HubLocations locations, Instant now) {
     ActiveOperation op = status.status().getOperation();
     Duration inStep = Duration.between(Timestamps.parse(op.getStepStartedAt()), now);
     if (inStep.compareTo(policy.stepDeadline()) <= 0) {
       return;
     }
-    DeadlineVerdict verdict = DeadlineVerdict.of(op, target, lastProbe, policy.stepDeadline());
+    DeadlineVerdict verdict =
+        DeadlineVerdict.of(
+            op, locations.current(), locations.failover(), lastProbe, policy.stepDeadline());
     fail(hub, status, verdict.reason(), verdict.message());
   }
 

@@ -94,6 +94,9 @@ public final class BrokerAuth {
   public HubSecrets ensureHubSecrets(IoTHub hub, List<Region> regions, Instant now) {
     List<String> names = new ArrayList<>();
     names.add(endpoint.hostName(hub));
+    if (hub.getSpec().publicHostName() != null) {
+      names.add(hub.getSpec().publicHostName());
+    }
     regions.forEach(r -> names.add(endpoint.regionHostName(hub, r)));
     HubSecrets known = memory == null ? null : memory.secrets(hub);
     if (known != null

@@ -77,7 +77,8 @@ public final class BrokerResources {
     return new ServiceBuilder()
         .withMetadata(metadata(hub, region))
         .withNewSpec()
-        .withType("ClusterIP")
+        // A public host name needs an address outside the cluster to point at (PublicEndpoint).
+        .withType(hub.getSpec().publicHostName() == null ? "ClusterIP" : "LoadBalancer")
         .withSelector(selector(hub))
         .addNewPort()
         .withName("mqtts")

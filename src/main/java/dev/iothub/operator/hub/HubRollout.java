@@ -18,6 +18,7 @@ public final class HubRollout {
   private final RegionBrokers brokers;
   private final StableEndpoint endpoint;
   private final BrokerAuth auth;
+  private final PublicEndpoint publicEndpoint;
 
   public HubRollout(KubernetesClient client, String clusterDomain) {
     this(client, clusterDomain, ObjectReads.direct(client));
@@ -37,6 +38,7 @@ public final class HubRollout {
     this.brokers = new RegionBrokers(client, reads, memory);
     this.endpoint = new StableEndpoint(client, clusterDomain);
     this.auth = new BrokerAuth(client, endpoint, reads, memory);
+    this.publicEndpoint = new PublicEndpoint(client, reads);
   }
 
   /**
@@ -111,6 +113,15 @@ public final class HubRollout {
       endpoint.pointAt(hub, plan.endpoint());
     }
     return new Observed(plan, missing);
+  }
+
+  /**
+   * Publishes the hub's public host name for {@code serving}, or withdraws this cluster's record
+   * (see {@link PublicEndpoint}); null for a hub without one.
+   */
+  public PublicEndpoint.Verdict publish(
+      IoTHub hub, Region serving, io.fabric8.kubernetes.api.model.Condition before) {
+    return publicEndpoint.apply(hub, serving, before);
   }
 
   public boolean isAvailable(IoTHub hub, Region region, int replicas) {
