@@ -105,6 +105,13 @@ class ChartRbacIT {
     // certificate (updated when reissued) and service credentials.
     p.addAll(perms(scope, "", List.of("secrets"), List.of("get", "create", "update", "delete")));
     p.addAll(perms(scope, "", List.of("events"), List.of("create", "patch")));
+    // The DNSEndpoint of a hub with a public host name (spec.endpoint), for ExternalDNS.
+    p.addAll(
+        perms(
+            scope,
+            "externaldns.k8s.io",
+            List.of("dnsendpoints"),
+            List.of("get", "create", "update", "delete")));
     return p;
   }
 
