@@ -13,6 +13,7 @@ import dev.iothub.api.v1alpha1.OperationStep;
 import dev.iothub.api.v1alpha1.RegionClusterStatus;
 import dev.iothub.api.v1alpha1.RequestPhase;
 import dev.iothub.api.v1alpha1.RequestReason;
+import dev.iothub.operator.broker.Pem;
 import dev.iothub.operator.failover.IoTHubStatusBuilder;
 import dev.iothub.operator.hub.PublicEndpoint;
 import dev.iothub.operator.objects.HubNames;
@@ -110,8 +111,8 @@ class TwoClusterKubeIT {
       west.thawApiServer();
     }
     if (east != null) {
-      east.deleteNamespaces(WAIT, NS);
-      east.deleteNamespaces(WAIT, WEST_NS, EAST_NS);
+      east.deleteHubs(NS);
+      east.deleteNamespaces(WAIT, NS, WEST_NS, EAST_NS);
     }
     RealCluster.closeAll(running.toArray(AutoCloseable[]::new));
     if (east != null) {
@@ -246,11 +247,13 @@ class TwoClusterKubeIT {
             s ->
                 assertThat(s.getMetadata().getLabels().get(HubNames.HUB_UID))
                     .isEqualTo(standby.getMetadata().getUid()));
+    // East takes west's hub CA too: devices that verify the brokers trust both with one CA.
+    await().atMost(WAIT).until(() -> hubCa(east).equals(hubCa(west)));
   }
 
   @Test
   @Order(3)
-  void aPlannedFailoverAndFailbackAcrossClustersKeepEveryDevice() {
+  void aPlannedFailoverAndFailbackAcrossClustersKeepEveryDevice() throws Exception {
     // Asked in the serving cluster: refused, saying where to ask.
     FailoverRequest there = request(west, "from-west");
     assertThat(there.getStatus().getReason())
@@ -270,6 +273,8 @@ class TwoClusterKubeIT {
     assertThat(devices(serving)).isEqualTo(DEVICES);
     assertThat(registry(serving).getChecksum()).isEqualTo(checksum);
     assertThat(brokerReplicas(east, EAST_NS)).isEqualTo(1);
+    // East's brokers present a certificate of the CA the devices knew from west.
+    assertThat(signedByHubCa(east, EAST_NS, west)).isTrue();
     IoTHub handedOver =
         awaitHub(
             west,
@@ -584,7 +589,7 @@ class TwoClusterKubeIT {
       String otherRegion,
       String otherSecret,
       String stepDeadline) {
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     Helm.Result r =
         cluster.helm(
             "install",
@@ -818,6 +823,37 @@ class TwoClusterKubeIT {
 
   private static Condition awaitDns(RealCluster cluster, DnsReason reason) {
     return dns(awaitHub(cluster, h -> dns(h) != null && reason.name().equals(dns(h).getReason())));
+  }
+
+  /** The hub's CA (certificate and key) as that cluster keeps it in the hub namespace. */
+  private static Map<String, String> hubCa(RealCluster cluster) {
+    io.fabric8.kubernetes.api.model.Secret ca =
+        cluster.admin().secrets().inNamespace(NS).withName(HUB + "-ca").get();
+    return ca == null ? Map.of() : ca.getData();
+  }
+
+  /** Whether the brokers' certificate in that region namespace is signed by the other's hub CA. */
+  private static boolean signedByHubCa(RealCluster cluster, String namespace, RealCluster caSide)
+      throws Exception {
+    io.fabric8.kubernetes.api.model.Secret tls =
+        cluster.admin().secrets().inNamespace(namespace).list().getItems().stream()
+            .filter(x -> "kubernetes.io/tls".equals(x.getType()))
+            .findFirst()
+            .orElseThrow();
+    java.security.cert.X509Certificate server =
+        Pem.certificate(decoded(tls.getData().get("tls.crt")));
+    java.security.cert.X509Certificate ca = Pem.certificate(decoded(hubCa(caSide).get("ca.crt")));
+    try {
+      server.verify(ca.getPublicKey());
+      return true;
+    } catch (java.security.SignatureException e) {
+      return false;
+    }
+  }
+
+  private static String decoded(String base64) {
+    return new String(
+        java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static dev.iothub.api.v1alpha1.RegistryStatus registry(IoTHub h) {

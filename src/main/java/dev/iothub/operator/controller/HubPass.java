@@ -22,6 +22,7 @@ import dev.iothub.operator.region.Region;
 import dev.iothub.operator.registry.RegistryGrowth;
 import dev.iothub.operator.registry.RegistryMirror;
 import dev.iothub.operator.registry.RegistryStore;
+import dev.iothub.operator.status.ErrorText;
 import dev.iothub.operator.status.EventRecorder;
 import dev.iothub.operator.status.StatusWriter;
 import dev.iothub.operator.status.Timestamps;
@@ -312,6 +313,7 @@ final class HubPass {
                   locations.failover(),
                   regionSecrets,
                   now);
+      adoptCertificateAuthority(hub, locations.current(), pulled);
       metrics.hubObserved(
           hub,
           pulled.getDevices() == null ? 0 : pulled.getDevices(),
@@ -346,6 +348,37 @@ final class HubPass {
             && observed.exists(locations.failover());
     metrics.hubObserved(hub, registry.getDevices(), lagSeconds(syncedAt, current));
     return registry;
+  }
+
+  /**
+   * The standby takes the serving cluster's hub CA, so that after a failover devices find brokers
+   * certified by the CA they already trust. What keeps it from that is reported with the copy.
+   */
+  private void adoptCertificateAuthority(IoTHub hub, Region serving, RegistryStatus pulled) {
+    var reader = peers.reader(serving).orElse(null);
+    if (reader == null) {
+      return; // that cluster is not reachable: PeerReachable says why
+    }
+    try {
+      rollout.adoptCertificateAuthority(hub, reader);
+    } catch (KubernetesClientException e) {
+      if (pulled.getStandbyError() == null) {
+        pulled.setStandbyError(
+            ErrorText.bounded(
+                "The hub's CA (Secret "
+                    + hub.getMetadata().getNamespace()
+                    + "/"
+                    + dev.iothub.operator.hub.BrokerAuth.caSecret(hub)
+                    + ") could not be copied from the cluster of "
+                    + serving.displayName()
+                    + ": "
+                    + ErrorText.of(e)
+                    + (e.getCode() == java.net.HttpURLConnection.HTTP_FORBIDDEN
+                        ? " The peer-reader Role in that cluster must allow get on Secrets in"
+                            + " this namespace: upgrade the chart there."
+                        : "")));
+      }
+    }
   }
 
   /** How far the standby copy is behind: 0 when current, -1 when there is none. */

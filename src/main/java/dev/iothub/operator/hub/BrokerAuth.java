@@ -111,6 +111,40 @@ public final class BrokerAuth {
     return secrets;
   }
 
+  /**
+   * Makes this cluster's hub CA the one of the cluster that serves the hub, read through {@code
+   * peer}, so that devices that verify the brokers trust both clusters' with one CA; the server
+   * certificate is reissued from it at the next rollout. Returns false while that cluster has no CA
+   * for the hub.
+   */
+  public boolean adoptCertificateAuthority(IoTHub hub, KubernetesClient peer) {
+    String ns = hub.getMetadata().getNamespace();
+    Secret theirs = peer.secrets().inNamespace(ns).withName(caSecret(hub)).get();
+    if (theirs == null
+        || theirs.getData() == null
+        || !theirs.getData().containsKey("ca.crt")
+        || !theirs.getData().containsKey("ca.key")) {
+      return false;
+    }
+    Map<String, String> data =
+        Map.of("ca.crt", text(theirs, "ca.crt"), "ca.key", text(theirs, "ca.key"));
+    Secret ours = ours(hub, client.secrets().inNamespace(ns).withName(caSecret(hub)).get());
+    if (ours != null
+        && ours.getData() != null
+        && data.equals(Map.of("ca.crt", text(ours, "ca.crt"), "ca.key", text(ours, "ca.key")))) {
+      return true;
+    }
+    if (ours == null) {
+      create(hub, caSecret(hub), data);
+    } else {
+      client.resource(withData(ours, data)).update();
+    }
+    if (memory != null) {
+      memory.forget(hub); // the next pass reads the new CA, and reissues the certificate from it
+    }
+    return true;
+  }
+
   private HubSecrets readOrCreateHubSecrets(IoTHub hub, List<String> names, Instant now) {
     String ns = hub.getMetadata().getNamespace();
     Secret ca = ours(hub, client.secrets().inNamespace(ns).withName(caSecret(hub)).get());

@@ -124,6 +124,12 @@ public final class HubRollout {
     return publicEndpoint.apply(hub, serving, before);
   }
 
+  /** See {@link BrokerAuth#adoptCertificateAuthority}. */
+  public boolean adoptCertificateAuthority(
+      IoTHub hub, io.fabric8.kubernetes.client.KubernetesClient peer) {
+    return auth.adoptCertificateAuthority(hub, peer);
+  }
+
   public boolean isAvailable(IoTHub hub, Region region, int replicas) {
     return brokers.isAvailable(hub, region, replicas);
   }
