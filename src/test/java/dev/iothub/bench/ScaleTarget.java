@@ -95,7 +95,7 @@ interface ScaleTarget extends AutoCloseable {
     private int starts;
 
     Kube() throws IOException {
-      cluster.kubectl("apply", "--server-side", "-f", "crds/");
+      cluster.installCrds();
       List<String> namespaces = namespaces(regions);
       cluster.createNamespaces(namespaces.toArray(String[]::new));
       Files.createDirectories(RealCluster.WORK);

@@ -52,7 +52,7 @@ class ChartDeployYamlKubeIT {
       return;
     }
     if (operator != null) {
-      OperatorRights.deleteHubs(cluster, HUB_NS);
+      cluster.deleteHubs(HUB_NS);
     }
     RealCluster.closeAll(operator, kubelet);
     // As docs/operations.md says: the operator's objects (and the namespaces deploy/ created).

@@ -42,7 +42,7 @@ class ChartHubNamespacesKubeIT {
         "iothub-westus2",
         "iothub-westcentralus");
     OperatorRights.awaitGone(cluster, RELEASE_NS);
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     Helm.Result r =
         cluster.helm(
             "install",
@@ -64,7 +64,7 @@ class ChartHubNamespacesKubeIT {
       return;
     }
     if (operator != null) {
-      OperatorRights.deleteHubs(cluster, HUB_NS.get(1));
+      cluster.deleteHubs(HUB_NS.get(1));
     }
     RealCluster.closeAll(operator, kubelet);
     cluster.kubectlResult("delete", "namespace", UNLISTED, "--wait=false");
@@ -111,7 +111,7 @@ class ChartHubNamespacesKubeIT {
   @Test
   @Order(3)
   void uninstallKeepsTheNamespacesTheChartCreated() {
-    OperatorRights.deleteHubs(cluster, HUB_NS.get(1));
+    cluster.deleteHubs(HUB_NS.get(1));
     operator.close();
     Helm.Result r = cluster.helm("uninstall", Helm.RELEASE, "-n", RELEASE_NS, "--wait");
     assertThat(r.ok()).as(r.describe()).isTrue();

@@ -34,7 +34,7 @@ class ChartKubeIT {
   static void install() {
     cluster = RealCluster.get();
     OperatorRights.awaitGone(cluster, HUB_NS, "iothub-westus2", "iothub-westcentralus", RELEASE_NS);
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     // Namespaces created before the chart, by another hand: the install must use them as they are.
     cluster.kubectl("apply", "-f", "examples/tutorial/00-namespaces.yaml");
     Helm.Result r =
@@ -56,7 +56,7 @@ class ChartKubeIT {
       return;
     }
     if (operator != null) {
-      OperatorRights.deleteHubs(cluster, HUB_NS);
+      cluster.deleteHubs(HUB_NS);
     }
     RealCluster.closeAll(operator, kubelet);
     cluster.helm("uninstall", Helm.RELEASE, "-n", RELEASE_NS, "--wait");

@@ -87,7 +87,7 @@ class CrdAdmissionKubeIT {
   @BeforeAll
   static void installCrds() {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "-f", "crds/");
     cluster.createNamespaces(KINDS.stream().map(k -> namespace(k)).toArray(String[]::new));
     cluster.createNamespaces(EXAMPLES_NAMESPACE);

@@ -50,7 +50,7 @@ class LeaderElectionKubeIT {
   @BeforeAll
   static void install() {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS);
     Helm.Result r =
         cluster.helm(
@@ -81,10 +81,10 @@ class LeaderElectionKubeIT {
     if (cluster == null) {
       return;
     }
-    // The hub's namespace first, as a user would: the hub's finalizer then cleans the regions
-    // before they go, instead of rendering into namespaces that are terminating.
-    cluster.deleteNamespaces(WAIT, NS);
-    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
+    // The hubs first, while the operator runs (their finalizers clean the regions), then every
+    // namespace in one call: the namespace controller waits about 5 s before each deletion.
+    cluster.deleteHubs(NS);
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     RealCluster.closeAll(first, second, kubelet);
     cluster.helm("uninstall", RELEASE, "--namespace", SYSTEM);
     cluster.deleteNamespaces(WAIT, SYSTEM);

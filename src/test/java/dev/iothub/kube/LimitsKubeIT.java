@@ -62,7 +62,7 @@ class LimitsKubeIT {
   @BeforeAll
   static void start() throws IOException {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS, WEST, CENTRAL);
     kubelet = cluster.playKubelet();
     Path properties = RealCluster.WORK.resolve("limits.properties");
@@ -96,10 +96,10 @@ class LimitsKubeIT {
     if (cluster == null) {
       return;
     }
-    // The hub's namespace first, as a user would: the hub's finalizer then cleans the regions
-    // before they go, instead of rendering into namespaces that are terminating.
-    cluster.deleteNamespaces(WAIT, NS);
-    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
+    // The hubs first, while the operator runs (their finalizers clean the regions), then every
+    // namespace in one call: the namespace controller waits about 5 s before each deletion.
+    cluster.deleteHubs(NS);
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     RealCluster.closeAll(operator, kubelet);
   }
 

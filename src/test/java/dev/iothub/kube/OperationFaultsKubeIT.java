@@ -44,7 +44,7 @@ class OperationFaultsKubeIT {
   @BeforeAll
   static void start() throws IOException {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS, WEST, CENTRAL);
     kubelet = cluster.playKubelet();
     Path properties = RealCluster.WORK.resolve("faults.properties");

@@ -375,12 +375,4 @@ final class OperatorRights {
               return true;
             });
   }
-
-  /** Deletes the hubs while the operator still runs (their finalizers need it). */
-  static void deleteHubs(RealCluster cluster, String... namespaces) {
-    for (String ns : namespaces) {
-      cluster.kubectlResult(
-          "delete", "failoverrequests,devices,iothubs", "--all", "-n", ns, "--timeout=60s");
-    }
-  }
 }

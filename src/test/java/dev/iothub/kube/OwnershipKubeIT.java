@@ -36,7 +36,7 @@ class OwnershipKubeIT {
   @BeforeAll
   static void start() throws IOException {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS, WEST, CENTRAL);
     kubelet = cluster.playKubelet();
     Path properties = RealCluster.WORK.resolve("ownership.properties");
@@ -60,8 +60,10 @@ class OwnershipKubeIT {
     if (cluster == null) {
       return;
     }
-    cluster.deleteNamespaces(WAIT, NS);
-    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
+    // The hubs first, while the operator runs (their finalizers clean the regions), then every
+    // namespace in one call: the namespace controller waits about 5 s before each deletion.
+    cluster.deleteHubs(NS);
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     RealCluster.closeAll(operator, kubelet);
   }
 

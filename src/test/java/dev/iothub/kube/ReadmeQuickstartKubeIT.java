@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
  * <p>The operator is started the way the README says (the packaged jar on the user's kube context,
  * here the cluster's administrator), not the chart: the quickstart is the no-install path, and
  * TutorialKubeIT plays the same tutorial with the chart's ServiceAccount. The one difference is
- * {@code IOTHUB_FAILOVER_MIN_INTERVAL=PT20S}, so that the README's wait for the failback lasts 20
- * seconds instead of an hour. A command the test cannot run carries the marker {@code # [not in the
- * README test: why]}; the set of such commands is pinned here, so marking another one fails the
- * test. The test plays the kubelet for the broker Deployments only: the device pod of step 4 is
- * created and checked, never run (PlaygroundMqttIT covers a device over MQTT with real mosquitto
- * brokers).
+ * {@code IOTHUB_FAILOVER_MIN_INTERVAL=PT9S}, so that the README's wait for the failback is one turn
+ * of its 10-second loop instead of an hour. A command the test cannot run carries the marker {@code
+ * # [not in the README test: why]}; the set of such commands is pinned here, so marking another one
+ * fails the test. The test plays the kubelet for the broker Deployments only: the device pod of
+ * step 4 is created and checked, never run (PlaygroundMqttIT covers a device over MQTT with real
+ * mosquitto brokers).
  */
 class ReadmeQuickstartKubeIT {
   static final String SECTION = "## Quickstart on a real cluster";
@@ -70,9 +70,10 @@ class ReadmeQuickstartKubeIT {
     if (cluster == null) {
       return;
     }
-    // Whatever a failed step left: the hub's namespace first, while the operator still runs.
-    cluster.deleteNamespaces(WAIT, TutorialKubeIT.NS);
-    cluster.deleteNamespaces(WAIT, TutorialKubeIT.WEST, TutorialKubeIT.CENTRAL);
+    // Whatever a failed step left: the hubs first, while the operator still runs, then every
+    // namespace in one call.
+    cluster.deleteHubs(TutorialKubeIT.NS);
+    cluster.deleteNamespaces(WAIT, TutorialKubeIT.NS, TutorialKubeIT.WEST, TutorialKubeIT.CENTRAL);
     RealCluster.closeAll(operator, kubelet);
   }
 
@@ -139,7 +140,7 @@ class ReadmeQuickstartKubeIT {
     } else if (block.contains("03-failback.yaml")) {
       assertThat(out)
           .contains(
-              "TooSoon: The previous operation on contoso-hub completed less than 20 seconds ago",
+              "TooSoon: The previous operation on contoso-hub completed less than 9 seconds ago",
               request("contoso-hub-failback-1").getStatus().getRetryAfter());
     } else if (block.contains("05-failback-later.yaml")) {
       FailoverRequest done = request("contoso-hub-failback-2");
@@ -211,7 +212,7 @@ class ReadmeQuickstartKubeIT {
               "readme-quickstart",
               cluster.kubeconfig(),
               properties,
-              Map.of("IOTHUB_FAILOVER_MIN_INTERVAL", "PT20S"));
+              Map.of("IOTHUB_FAILOVER_MIN_INTERVAL", "PT9S"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

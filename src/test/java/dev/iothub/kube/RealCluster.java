@@ -266,6 +266,14 @@ public final class RealCluster {
     return new SimulatedKubelet(admin).start();
   }
 
+  /**
+   * Installs or updates the project's CRDs (crds/) as the administrator, taking their fields over
+   * from whichever apply came before (the README's steps apply them client-side).
+   */
+  public void installCrds() {
+    kubectl("apply", "--server-side", "--force-conflicts", "-f", "crds/");
+  }
+
   /** Runs kubectl as the administrator; fails the test when kubectl fails. */
   public String kubectl(String... args) {
     Helm.Result r = kubectlResult(args);
@@ -315,6 +323,14 @@ public final class RealCluster {
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .createOr(existing -> existing.update());
+    }
+  }
+
+  /** Deletes the hubs while the operator still runs (their finalizers need it). */
+  public void deleteHubs(String... namespaces) {
+    for (String ns : namespaces) {
+      kubectlResult(
+          "delete", "failoverrequests,devices,iothubs", "--all", "-n", ns, "--timeout=60s");
     }
   }
 

@@ -52,7 +52,7 @@ class SigkillKubeIT {
   @BeforeAll
   static void start() throws Exception {
     cluster = RealCluster.get();
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS, WEST, CENTRAL);
     kubelet = cluster.playKubelet();
     properties = RealCluster.WORK.resolve("sigkill.properties");
@@ -89,8 +89,10 @@ class SigkillKubeIT {
     if (cluster == null) {
       return;
     }
-    cluster.deleteNamespaces(WAIT, NS);
-    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
+    // The hubs first, while the operator runs (their finalizers clean the regions), then every
+    // namespace in one call: the namespace controller waits about 5 s before each deletion.
+    cluster.deleteHubs(NS);
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     RealCluster.closeAll(operator, kubelet);
   }
 

@@ -43,7 +43,7 @@ class ArgoCdActionsKubeIT {
     cluster = RealCluster.get();
     List<LuaHealthRunner> runners = LuaHealthRunner.available();
     lua = runners.get(runners.size() - 1);
-    cluster.kubectl("apply", "--server-side", "-f", "crds/");
+    cluster.installCrds();
     cluster.createNamespaces(NS, WEST, CENTRAL);
     kubelet = cluster.playKubelet();
     Path properties = RealCluster.WORK.resolve("actions.properties");
@@ -66,8 +66,10 @@ class ArgoCdActionsKubeIT {
     if (cluster == null) {
       return;
     }
-    cluster.deleteNamespaces(WAIT, NS);
-    cluster.deleteNamespaces(WAIT, WEST, CENTRAL);
+    // The hubs first, while the operator runs (their finalizers clean the regions), then every
+    // namespace in one call: the namespace controller waits about 5 s before each deletion.
+    cluster.deleteHubs(NS);
+    cluster.deleteNamespaces(WAIT, NS, WEST, CENTRAL);
     RealCluster.closeAll(operator, kubelet);
   }
 

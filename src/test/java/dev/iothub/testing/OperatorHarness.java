@@ -229,16 +229,21 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Waits until the API server has answered nothing new for a second. */
   public void awaitQuiet(Duration atMost) {
-    int[] last = {-1};
+    long[] last = {-1, 0}; // the count, and since when it stands
     org.awaitility.Awaitility.await()
         .atMost(atMost)
-        .pollInterval(Duration.ofSeconds(1))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
               int now = server.requestCount();
-              boolean quiet = now == last[0];
-              last[0] = now;
-              return quiet;
+              long at = System.nanoTime();
+              if (now != last[0]) {
+                last[0] = now;
+                last[1] = at;
+                return false;
+              }
+              return Duration.ofNanos(at - last[1]).compareTo(Duration.ofSeconds(1)) >= 0;
             });
   }
 
