@@ -60,6 +60,10 @@ class TwoClusterKubeIT {
   static final String EAST_NS = "xc-eastus";
   static final String HUB = "contoso";
   static final int DEVICES = 30;
+
+  /** Of the DEVICES, those whose key the operator generates (the others name their Secret). */
+  static final int GENERATED = 3;
+
   static final Duration WAIT = Duration.ofSeconds(60);
   static final String HOST = "mqtt.contoso.example";
   static final String WEST_LB = "192.0.2.10";
@@ -188,7 +192,7 @@ class TwoClusterKubeIT {
   @Order(2)
   void theStandbyPullsEveryDeviceOfTheServingCluster() {
     List<String> yaml = new ArrayList<>();
-    for (int i : IntStream.range(0, DEVICES).toArray()) {
+    for (int i : IntStream.range(0, DEVICES - GENERATED).toArray()) {
       west.admin()
           .secrets()
           .inNamespace(NS)
@@ -209,6 +213,11 @@ class TwoClusterKubeIT {
               "spec: {hubName: " + HUB + ", keySecretName: sensor-" + i + "-key}"));
     }
     west.apply(String.join("\n---\n", yaml));
+    // Devices with generated keys, applied to both clusters as GitOps would: the standby generates
+    // nothing while it stands by.
+    String generated = String.join("\n---\n", generatedKeyDevices());
+    west.apply(generated);
+    east.apply(generated);
     await()
         .atMost(WAIT)
         .until(
@@ -247,6 +256,8 @@ class TwoClusterKubeIT {
             s ->
                 assertThat(s.getMetadata().getLabels().get(HubNames.HUB_UID))
                     .isEqualTo(standby.getMetadata().getUid()));
+    // The standby made no key of its own for the generated-key Devices.
+    assertThat(east.admin().secrets().inNamespace(NS).withName("auto-0-key").get()).isNull();
     // East takes west's hub CA too: devices that verify the brokers trust both with one CA.
     await().atMost(WAIT).until(() -> hubCa(east).equals(hubCa(west)));
   }
@@ -273,6 +284,27 @@ class TwoClusterKubeIT {
     assertThat(devices(serving)).isEqualTo(DEVICES);
     assertThat(registry(serving).getChecksum()).isEqualTo(checksum);
     assertThat(brokerReplicas(east, EAST_NS)).isEqualTo(1);
+    // Generated keys: east had none of its own; it copied west's, so those devices keep theirs (a
+    // new key would have replaced their records and locked them out).
+    for (int i : IntStream.range(0, GENERATED).toArray()) {
+      String name = "auto-" + i + "-key";
+      String westKey =
+          DeviceKeySecrets.keyIn(west.admin().secrets().inNamespace(NS).withName(name).get());
+      assertThat(westKey).isNotNull();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  DeviceKeySecrets.keyIn(
+                      east.admin().secrets().inNamespace(NS).withName(name).get()),
+              westKey::equals);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  east.admin().resources(Device.class).inNamespace(NS).withName("auto-" + i).get(),
+              d -> d.getStatus() != null && Boolean.TRUE.equals(d.getStatus().getRegistered()));
+    }
     // East's brokers present a certificate of the CA the devices knew from west.
     assertThat(signedByHubCa(east, EAST_NS, west)).isTrue();
     IoTHub handedOver =
@@ -823,6 +855,19 @@ class TwoClusterKubeIT {
 
   private static Condition awaitDns(RealCluster cluster, DnsReason reason) {
     return dns(awaitHub(cluster, h -> dns(h) != null && reason.name().equals(dns(h).getReason())));
+  }
+
+  private static List<String> generatedKeyDevices() {
+    return IntStream.range(0, GENERATED)
+        .mapToObj(
+            i ->
+                String.join(
+                    "\n",
+                    "apiVersion: iothub.dev/v1alpha1",
+                    "kind: Device",
+                    "metadata: {name: auto-" + i + ", namespace: " + NS + "}",
+                    "spec: {hubName: " + HUB + "}"))
+        .toList();
   }
 
   /** The hub's CA (certificate and key) as that cluster keeps it in the hub namespace. */

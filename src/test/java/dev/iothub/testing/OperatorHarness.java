@@ -106,16 +106,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   private static List<Object> allReconcilers(OperatorHarness h) {
+    PeerClusters peers =
+        new PeerClusters(
+            h.client(), "default", Duration.ofSeconds(2), Duration.ofSeconds(2), h.clock);
     return List.of(
         new IoTHubReconciler(
-            h.settings,
-            h.clock,
-            h.metrics,
-            (hub, region) -> h.probe.probe(hub, region),
-            new PeerClusters(
-                h.client(), "default", Duration.ofSeconds(2), Duration.ofSeconds(2), h.clock)),
+            h.settings, h.clock, h.metrics, (hub, region) -> h.probe.probe(hub, region), peers),
         new FailoverRequestReconciler(h.clock),
-        new DeviceReconciler(h.settings, h.clock),
+        new DeviceReconciler(h.settings, h.clock, peers),
         new DeviceImportReconciler(h.settings, h.clock));
   }
 

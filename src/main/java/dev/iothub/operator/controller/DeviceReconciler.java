@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.DeviceStatus;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.peer.PeerClusters;
 import dev.iothub.operator.registry.HubRegistry;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,10 +31,12 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
 
   private final OperatorSettings settings;
   private final Clock clock;
+  private final PeerClusters peers;
 
-  public DeviceReconciler(OperatorSettings settings, Clock clock) {
+  public DeviceReconciler(OperatorSettings settings, Clock clock, PeerClusters peers) {
     this.settings = settings;
     this.clock = clock;
+    this.peers = peers;
   }
 
   @Override
@@ -49,7 +52,7 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
       return UpdateControl.noUpdate();
     }
     DeviceStatusBuilder status = new DeviceStatusBuilder(device, clock.instant());
-    var retry = new DeviceRegistration(settings, clock, context).register(device, status);
+    var retry = new DeviceRegistration(settings, clock, context, peers).register(device, status);
     return StatusReport.publishThenLookAgain(
         context, clock, device, status.build(), DeviceReconciler::outcome, retry);
   }
@@ -68,7 +71,7 @@ public class DeviceReconciler implements Reconciler<Device>, Cleaner<Device> {
 
   @Override
   public DeleteControl cleanup(Device device, Context<Device> context) {
-    return new DeviceRegistration(settings, clock, context).release(device)
+    return new DeviceRegistration(settings, clock, context, peers).release(device)
         ? DeleteControl.defaultDelete()
         : DeleteControl.noFinalizerRemoval().rescheduleAfter(HubRegistry.FROZEN_RETRY.toMillis());
   }

@@ -4,8 +4,10 @@ import dev.iothub.api.v1alpha1.Device;
 import dev.iothub.api.v1alpha1.DeviceReason;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.broker.DeviceIds;
+import dev.iothub.operator.broker.DeviceKeys;
 import dev.iothub.operator.broker.PasswordHashes;
 import dev.iothub.operator.config.OperatorSettings;
+import dev.iothub.operator.peer.PeerClusters;
 import dev.iothub.operator.registry.DeviceKeySecrets;
 import dev.iothub.operator.registry.DeviceRecord;
 import dev.iothub.operator.registry.HubRegistry;
@@ -30,8 +32,11 @@ final class DeviceRegistration {
   private final Clock clock;
   private final KubernetesClient client;
   private final Context<Device> context;
+  private final PeerClusters peers;
 
-  DeviceRegistration(OperatorSettings settings, Clock clock, Context<Device> context) {
+  DeviceRegistration(
+      OperatorSettings settings, Clock clock, Context<Device> context, PeerClusters peers) {
+    this.peers = peers;
     this.settings = settings;
     this.clock = clock;
     this.client = context.getClient();
@@ -78,7 +83,23 @@ final class DeviceRegistration {
       }
       return waitForOperation(registry.get(), status);
     }
-    String key = new DeviceKeySecrets(client).keyOf(device, id, hub.getStatus().getHostName());
+    DeviceKeySecrets keys = new DeviceKeySecrets(client);
+    String key = keys.find(device);
+    if (key == null && DeviceKeySecrets.generates(device)) {
+      Optional<KeysAcrossClusters.Kept> kept =
+          new KeysAcrossClusters(client, peers, settings.regions())
+              .find(hub, device, id, registry.get());
+      if (kept.isPresent() && kept.get().key() == null) {
+        status.notRegistered(DeviceReason.KeySecretNotFound, kept.get().waitMessage());
+        return peers.probeInterval();
+      }
+      key =
+          keys.createGenerated(
+              device,
+              id,
+              hub.getStatus().getHostName(),
+              kept.map(KeysAcrossClusters.Kept::key).orElseGet(DeviceKeys::newKey));
+    }
     if (key == null) {
       status.notRegistered(DeviceReason.KeySecretNotFound, DeviceMessages.noKey(device));
       return settings.retryMaxDelay();

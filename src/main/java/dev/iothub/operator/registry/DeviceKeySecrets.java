@@ -44,15 +44,32 @@ public final class DeviceKeySecrets {
 
   /** The device key, or null when the named Secret or its key is missing. */
   public String keyOf(Device device, String deviceId, String hostName) {
+    String key = find(device);
+    return key != null || !generates(device)
+        ? key
+        : createGenerated(device, deviceId, hostName, DeviceKeys.newKey());
+  }
+
+  /** The key in the Device's Secret (named or generated) here, or null when there is none. */
+  public String find(Device device) {
+    return keyIn(
+        client
+            .secrets()
+            .inNamespace(device.getMetadata().getNamespace())
+            .withName(secretName(device))
+            .get());
+  }
+
+  /** The key in a Device's key Secret as read (here or in another cluster), or null. */
+  public static String keyIn(Secret secret) {
+    return secret != null && secret.getData() != null && secret.getData().get(KEY) != null
+        ? decode(secret.getData().get(KEY))
+        : null;
+  }
+
+  /** Creates the Secret of a Device whose key the operator generates, holding {@code key}. */
+  public String createGenerated(Device device, String deviceId, String hostName, String key) {
     String ns = device.getMetadata().getNamespace();
-    Secret secret = client.secrets().inNamespace(ns).withName(secretName(device)).get();
-    if (secret != null && secret.getData() != null && secret.getData().get(KEY) != null) {
-      return decode(secret.getData().get(KEY));
-    }
-    if (!generates(device)) {
-      return null;
-    }
-    String key = DeviceKeys.newKey();
     Secret created =
         new SecretBuilder()
             .withNewMetadata()

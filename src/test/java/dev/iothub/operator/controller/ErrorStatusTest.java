@@ -33,7 +33,7 @@ class ErrorStatusTest {
   void aDeviceEndsNotRegisteredWithTheOperatorError() {
     Device device = device();
     ErrorStatusUpdateControl<Device> control =
-        new DeviceReconciler(null, CLOCK).updateErrorStatus(device, null, BOOM);
+        new DeviceReconciler(null, CLOCK, null).updateErrorStatus(device, null, BOOM);
 
     Device patched = control.getResource().orElseThrow();
     assertThat(patched.getStatus().getRegistered()).isFalse();
@@ -51,7 +51,7 @@ class ErrorStatusTest {
     // e.g. an API error that quotes a whole object back: the status stays small by construction.
     RuntimeException huge = new IllegalStateException("x".repeat(200_000) + "\nsecond line");
     Device patched =
-        new DeviceReconciler(null, CLOCK)
+        new DeviceReconciler(null, CLOCK, null)
             .updateErrorStatus(device(), null, huge)
             .getResource()
             .orElseThrow();
@@ -68,7 +68,7 @@ class ErrorStatusTest {
   @Test
   void theSameFailureTwiceIsWrittenOnce() {
     Device device = device();
-    DeviceReconciler reconciler = new DeviceReconciler(null, CLOCK);
+    DeviceReconciler reconciler = new DeviceReconciler(null, CLOCK, null);
     device.setStatus(
         reconciler.updateErrorStatus(device, null, BOOM).getResource().orElseThrow().getStatus());
 
@@ -80,7 +80,7 @@ class ErrorStatusTest {
   @Test
   void aConflictIsOnlyRetried() {
     ErrorStatusUpdateControl<Device> control =
-        new DeviceReconciler(null, CLOCK)
+        new DeviceReconciler(null, CLOCK, null)
             .updateErrorStatus(device(), null, new KubernetesClientException("stale", 409, null));
     assertThat(control.isDefaultErrorProcessing()).isTrue();
   }
