@@ -326,11 +326,36 @@ public final class RealCluster {
     }
   }
 
-  /** Deletes the hubs while the operator still runs (their finalizers need it). */
+  /**
+   * Deletes the requests, Devices and hubs of the namespaces while the operator still runs (their
+   * finalizers need it), one collection DELETE per kind (kubectl deletes one by one, 5 a second),
+   * and waits up to a minute for them to go.
+   */
   public void deleteHubs(String... namespaces) {
+    List<Class<? extends HasMetadata>> kinds =
+        List.of(FailoverRequest.class, Device.class, IoTHub.class);
     for (String ns : namespaces) {
-      kubectlResult(
-          "delete", "failoverrequests,devices,iothubs", "--all", "-n", ns, "--timeout=60s");
+      kinds.forEach(kind -> admin.resources(kind).inNamespace(ns).delete());
+    }
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Arrays.stream(namespaces)
+                      .allMatch(
+                          ns ->
+                              kinds.stream()
+                                  .allMatch(
+                                      kind ->
+                                          admin
+                                              .resources(kind)
+                                              .inNamespace(ns)
+                                              .list()
+                                              .getItems()
+                                              .isEmpty())));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // deleteNamespaces, which comes next, releases what is still held by a finalizer.
     }
   }
 
