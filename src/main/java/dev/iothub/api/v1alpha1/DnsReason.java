@@ -13,5 +13,7 @@ public enum DnsReason {
   /** This cluster has no DNSEndpoint resource: ExternalDNS's CRD is not installed. */
   DnsEndpointCrdMissing,
   /** The API server refused the operator's write of the DNSEndpoint (403): its Role lacks it. */
-  DnsEndpointRefused
+  DnsEndpointRefused,
+  /** A DNSEndpoint of the hub's name exists that the operator did not make: it is left alone. */
+  NameConflict
 }

@@ -4,6 +4,7 @@ import dev.iothub.api.v1alpha1.DnsReason;
 import dev.iothub.api.v1alpha1.EndpointSpec;
 import dev.iothub.api.v1alpha1.IoTHub;
 import dev.iothub.operator.objects.HubNames;
+import dev.iothub.operator.objects.NameConflictException;
 import dev.iothub.operator.objects.ObjectReads;
 import dev.iothub.operator.objects.ObjectWriter;
 import dev.iothub.operator.objects.Owners;
@@ -108,6 +109,14 @@ public final class PublicEndpoint {
     GenericKubernetesResource stored;
     try {
       stored = write(desired(hub, serving, records));
+    } catch (NameConflictException e) {
+      return new Verdict(
+          false,
+          DnsReason.NameConflict,
+          e.getMessage()
+              + " Nothing is published for "
+              + host
+              + " until it is renamed or deleted; the brokers serve as before.");
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
         return new Verdict(

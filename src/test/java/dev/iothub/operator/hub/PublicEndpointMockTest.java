@@ -112,6 +112,35 @@ class PublicEndpointMockTest {
     assertThat(service(WEST).getSpec().getType()).isEqualTo("ClusterIP");
   }
 
+  @Test
+  void aDnsEndpointOfTheHubsNameMadeBySomeoneElseIsLeftAloneAndReported() {
+    GenericKubernetesResource foreign =
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("externaldns.k8s.io/v1alpha1")
+            .withKind("DNSEndpoint")
+            .withNewMetadata()
+            .withName("contoso-hub")
+            .withNamespace(NS)
+            .endMetadata()
+            .build();
+    foreign.setAdditionalProperty("spec", Map.of("endpoints", List.of()));
+    h.client()
+        .genericKubernetesResources(PublicEndpoint.DNS_ENDPOINT)
+        .inNamespace(NS)
+        .resource(foreign)
+        .create();
+    f.createReadyHub("fixtures/hub-public-endpoint.yaml");
+    assignAddress(WEST, "203.0.113.10");
+    Condition conflict = awaitDns(DnsReason.NameConflict);
+    assertThat(conflict.getStatus()).isEqualTo("False");
+    assertThat(conflict.getMessage())
+        .contains("DNSEndpoint " + NS + "/contoso-hub already exists")
+        .contains("Nothing is published for mqtt.contoso.com");
+    assertThat(records()).isEmpty();
+    assertThat(Conditions.isTrue(h.hub(NS, "contoso-hub").getStatus().getConditions(), "Ready"))
+        .isTrue();
+  }
+
   private Service service(String ns) {
     return h.client().services().inNamespace(ns).withName(CONTOSO_BROKER).get();
   }
