@@ -42,14 +42,6 @@ public final class DeviceKeySecrets {
     return generates(device) ? generatedName(device) : device.getSpec().getKeySecretName();
   }
 
-  /** The device key, or null when the named Secret or its key is missing. */
-  public String keyOf(Device device, String deviceId, String hostName) {
-    String key = find(device);
-    return key != null || !generates(device)
-        ? key
-        : createGenerated(device, deviceId, hostName, DeviceKeys.newKey());
-  }
-
   /** The key in the Device's Secret (named or generated) here, or null when there is none. */
   public String find(Device device) {
     return keyIn(
