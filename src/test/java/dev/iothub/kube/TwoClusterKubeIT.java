@@ -593,6 +593,36 @@ class TwoClusterKubeIT {
     assertThat(dnsTargets(west)).containsExactly(WEST_LB);
   }
 
+  @Test
+  @Order(10)
+  void withoutItsHostNameTheRecordGoesAndTheBrokersAreInternalAgain() {
+    // The manifest without spec.endpoint, applied to both clusters as GitOps would.
+    String hub =
+        String.join(
+            "\n",
+            "apiVersion: iothub.dev/v1alpha1",
+            "kind: IoTHub",
+            "metadata: {name: " + HUB + ", namespace: " + NS + "}",
+            "spec: {location: westus}");
+    west.apply(hub);
+    east.apply(hub);
+    awaitHub(west, h -> dns(h) == null);
+    awaitDnsTargets(west, null);
+    awaitHub(east, h -> dns(h) == null);
+    // The real API server takes the switch from LoadBalancer back to ClusterIP (its node ports go).
+    for (RealCluster cluster : List.of(west, east)) {
+      String ns = cluster == west ? WEST_NS : EAST_NS;
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  cluster.admin().services().inNamespace(ns).list().getItems().stream()
+                      .allMatch(x -> "ClusterIP".equals(x.getSpec().getType())));
+    }
+    assertThat(ready(hub(west))).isTrue();
+    assertThat(hub(east).getStatus().getState()).isEqualTo(HubState.Standby);
+  }
+
   /**
    * An operator that lost its Lease while its API server did not answer shuts down, as a pod does
    * (JOSDK stops a leader that cannot renew); plays the kubelet that starts it again.
