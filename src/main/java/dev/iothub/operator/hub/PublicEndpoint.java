@@ -61,7 +61,8 @@ public final class PublicEndpoint {
   /**
    * Publishes the name for {@code serving} when this cluster serves it, withdraws it otherwise.
    * Returns null for a hub without a public host name. {@code before} is the condition as the hub's
-   * status has it: withdrawing is one DELETE, made only when this cluster may have published.
+   * status has it: withdrawing (a GET, and a DELETE of what is ours) is done only when this cluster
+   * may have published.
    */
   public Verdict apply(IoTHub hub, Region serving, Condition before) {
     String host = hub.getSpec().publicHostName();
