@@ -56,9 +56,15 @@ class PlaygroundMqttIT {
       PlaygroundMockTest.inOrder(out, PlaygroundMockTest.TUTORIAL);
       inOrder(out, MQTT);
       assertThat(reconnectMillis(out)).hasSize(2).allMatch(ms -> ms < 5_000);
-      // The tutorial's clean-up deleted the hub: its brokers stopped in both regions.
-      assertThat(pods.pod("iothub-westcentralus", HubFixtures.CONTOSO_BROKER)).isEmpty();
-      assertThat(pods.pod("iothub-westus2", HubFixtures.CONTOSO_BROKER)).isEmpty();
+      // The tutorial's clean-up deleted the hub: its brokers stopped in both regions. The kubelet
+      // stops a pod when it sees its Deployment go, a moment after the hub is gone (seen on CI).
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(pods.pod("iothub-westcentralus", HubFixtures.CONTOSO_BROKER)).isEmpty();
+                assertThat(pods.pod("iothub-westus2", HubFixtures.CONTOSO_BROKER)).isEmpty();
+              });
       h.kubelet().close();
       // A stopped broker leaves the process table a moment after the kill (seen on CI).
       await()
